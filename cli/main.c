@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c: bmdsim's entry point: dispatches to one file per subcommand. */
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "bmdsim " BMD_VERSION ": an open, physics-based simulator of ballistic missile defence\n"
+    "\n"
+    "usage: bmdsim --version | --help | <command> --help\n"
+    "       bmdsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO]   the main job; with no argument, the December 2011 threats\n"
+    "  trajectory       fly a missile to a target, to maximum range, or from a burnout state\n"
+    "  catalog          list the catalog's missiles with their sources\n"
+    "  atmosphere       the U.S. Standard Atmosphere 1976 at an altitude\n"
+    "\n"
+    "JSON goes to stdout with --format json, diagnostics to stderr.\n"
+    "Exit status: 0 ok, 1 internal error, 2 bad usage or input, 3 no solution (e.g. an\n"
+    "unreachable target). Data files: $BMDSIM_DATA, default " BMD_DATA_DIR ".\n";
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *c = argv[1];
+    if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(c, "--version") == 0) {
+        printf("bmdsim %s\n", BMD_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(c, "catalog") == 0)
+        return cmd_catalog(argc - 2, argv + 2);
+    if (strcmp(c, "atmosphere") == 0)
+        return cmd_atmosphere(argc - 2, argv + 2);
+    if (strcmp(c, "trajectory") == 0)
+        return cmd_trajectory(argc - 2, argv + 2);
+    if (strcmp(c, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    cli_error(NULL, "unknown command \"%s\" (see bmdsim --help)", c);
+    return EXIT_USAGE;
+}

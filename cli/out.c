@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/* out.c: JSON and text output, catalog and vehicle resolution, atomic file writes. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+void json_num(cJSON *obj, const char *key, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(obj, key, v);
+    else
+        cJSON_AddNullToObject(obj, key);
+}
+
+void json_print(cJSON *root)
+{
+    char *s = cJSON_Print(root);
+    if (s) {
+        fputs(s, stdout);
+        fputc('\n', stdout);
+        free(s);
+    }
+    cJSON_Delete(root);
+}
+
+void text_row(const char *key, double v, const char *unit, int decimals)
+{
+    if (isfinite(v))
+        printf("  %-26s %14.*f %s\n", key, decimals, v, unit);
+    else
+        printf("  %-26s %14s %s\n", key, "-", unit);
+}
+
+bmd_catalog *cli_catalog(const char *cmd)
+{
+    bmd_catalog *c = NULL;
+    bmd_load_error err;
+    bmd_status st = bmd_catalog_load(bmd_data_dir(), &c, &err);
+    if (st != BMD_OK) {
+        if (err.line > 0)
+            cli_error(cmd, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+        else
+            cli_error(cmd, "%s: %s", err.file, err.msg);
+        return NULL;
+    }
+    return c;
+}
+
+bool cli_vehicle(const char *cmd, const char *opt, const char *id_or_path, const bmd_catalog *cat,
+                 bmd_missile *m, bool *owned)
+{
+    *owned = false;
+    const bmd_missile *found = bmd_catalog_find(cat, id_or_path);
+    if (found) {
+        *m = *found;
+        return true;
+    }
+    struct stat sb;
+    if (strchr(id_or_path, '/') || strstr(id_or_path, ".yaml") || stat(id_or_path, &sb) == 0) {
+        char drag[1024];
+        snprintf(drag, sizeof drag, "%s/drag.yaml", bmd_data_dir());
+        bmd_load_error err;
+        bmd_status st = bmd_missile_load_file(id_or_path, drag, false, m, &err);
+        if (st != BMD_OK) {
+            if (err.line > 0)
+                cli_error(cmd, "--%s: %s:%d:%d: %s", opt, err.file, err.line, err.col, err.msg);
+            else
+                cli_error(cmd, "--%s: %s: %s", opt, err.file, err.msg);
+            return false;
+        }
+        *owned = true;
+        return true;
+    }
+    char ids[512] = "";
+    size_t used = 0;
+    for (int i = 0; i < cat->n && used < sizeof ids - 40; i++)
+        used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%s", i ? ", " : "",
+                                 cat->missiles[i].v.id);
+    cli_error(cmd, "--%s: unknown missile \"%s\" (catalog ids: %s; or give a vehicle file path)",
+              opt, id_or_path, ids);
+    return false;
+}
+
+bool write_file_atomic(const char *cmd, const char *path, const char *data, size_t len)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        cli_error(cmd, "out of memory");
+        return false;
+    }
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        cli_error(cmd, "cannot write %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return false;
+    }
+    bool ok = fwrite(data, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        cli_error(cmd, "cannot write %s: %s", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return false;
+    }
+    free(tmp);
+    return true;
+}

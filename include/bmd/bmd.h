@@ -1,0 +1,17 @@
+/// @file bmd.h
+/// The bmdsim library: include this for everything.
+#ifndef BMD_BMD_H
+#define BMD_BMD_H
+
+#include "bmd/atmosphere.h"
+#include "bmd/catalog.h"
+#include "bmd/constants.h"
+#include "bmd/earth.h"
+#include "bmd/flight.h"
+#include "bmd/ode.h"
+#include "bmd/status.h"
+#include "bmd/targeting.h"
+#include "bmd/vec.h"
+#include "bmd/vehicle.h"
+
+#endif

@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: MIT */
+/* catalog.c: loads missile files (YAML) into vehicles, converting the units named in the field
+ * names (km, deg) to SI and keeping each value's source for display. */
+#include "bmd/catalog.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bmd/constants.h"
+#include "yamldoc.h"
+
+const char *bmd_data_dir(void)
+{
+    const char *e = getenv("BMDSIM_DATA");
+    if (e && *e)
+        return e;
+#ifdef BMD_DATA_DIR
+    return BMD_DATA_DIR;
+#else
+    return "data";
+#endif
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* Reads "key: number" or "key: {value: number, source: text}"; records the parameter. */
+typedef struct loader {
+    yd d;
+    bmd_missile *m;
+    bool require_sources;
+    int cap;
+} loader;
+
+static bmd_status add_param(loader *L, const char *field, double value, const char *source)
+{
+    bmd_missile *m = L->m;
+    if (m->n_params == L->cap) {
+        int cap = L->cap ? 2 * L->cap : 32;
+        bmd_param *np = realloc(m->params, (size_t)cap * sizeof *np);
+        if (!np)
+            return BMD_ERR_NOMEM;
+        m->params = np;
+        L->cap = cap;
+    }
+    bmd_param *p = &m->params[m->n_params];
+    snprintf(p->field, sizeof p->field, "%s", field);
+    p->value = value;
+    p->source = dup_str(source);
+    if (!p->source)
+        return BMD_ERR_NOMEM;
+    m->n_params++;
+    return BMD_OK;
+}
+
+/* A sourced number. *present = false (and out untouched) when absent and not required. */
+static bmd_status param(loader *L, yaml_node_t *map, const char *key, const char *prefix,
+                        bool required, double *out, bool *present)
+{
+    char field[64];
+    snprintf(field, sizeof field, "%s%s", prefix, key);
+    if (present)
+        *present = false;
+    yaml_node_t *n = yd_get(&L->d, map, key);
+    if (!n) {
+        if (required)
+            return yd_fail(&L->d, map, "%s: missing (a number is required)", field);
+        return BMD_OK;
+    }
+    const char *source = NULL;
+    yaml_node_t *vn = n;
+    if (n->type == YAML_MAPPING_NODE) {
+        static const char *const keys[] = {"value", "source", NULL};
+        bmd_status st = yd_check_keys(&L->d, n, field, keys);
+        if (st != BMD_OK)
+            return st;
+        vn = yd_get(&L->d, n, "value");
+        if (!vn)
+            return yd_fail(&L->d, n, "%s.value: missing (a number is required)", field);
+        yaml_node_t *sn = yd_get(&L->d, n, "source");
+        source = yd_text(sn);
+        if (sn && !source)
+            return yd_fail(&L->d, sn, "%s.source: expected text", field);
+    }
+    if (!source && L->require_sources)
+        return yd_fail(&L->d, n,
+                       "%s: catalog values need a source: write {value: ..., source: \"...\"}",
+                       field);
+    bmd_status st = yd_number(&L->d, vn, field, out);
+    if (st != BMD_OK)
+        return st;
+    if (present)
+        *present = true;
+    return add_param(L, field, *out, source ? source : "(no source given: user file)");
+}
+
+static bmd_status positive(loader *L, yaml_node_t *map, const char *key, const char *prefix,
+                           double *out)
+{
+    bmd_status st = param(L, map, key, prefix, true, out, NULL);
+    if (st == BMD_OK && !(*out > 0.0))
+        return yd_fail(&L->d, yd_get(&L->d, map, key), "%s%s: must be positive, got %g", prefix,
+                       key, *out);
+    return st;
+}
+
+/* Drag tables: a mapping name -> {source, mach: [...], cd: [...]}, or inline. */
+static bmd_status read_cd(yd *d, yaml_node_t *tab, const char *field, bmd_cd_table *out)
+{
+    static const char *const keys[] = {"source", "mach", "cd", NULL};
+    bmd_status st = yd_check_keys(d, tab, field, keys);
+    if (st != BMD_OK)
+        return st;
+    yaml_node_t *mach = yd_get(d, tab, "mach");
+    yaml_node_t *cd = yd_get(d, tab, "cd");
+    if (!mach || mach->type != YAML_SEQUENCE_NODE)
+        return yd_fail(d, mach ? mach : tab, "%s.mach: expected a list of Mach numbers", field);
+    if (!cd || cd->type != YAML_SEQUENCE_NODE)
+        return yd_fail(d, cd ? cd : tab, "%s.cd: expected a list of drag coefficients", field);
+    long nm = mach->data.sequence.items.top - mach->data.sequence.items.start;
+    long nc = cd->data.sequence.items.top - cd->data.sequence.items.start;
+    if (nm != nc || nm < 1 || nm > BMD_MAX_CD)
+        return yd_fail(d, tab, "%s: mach and cd need the same number of points (1 to %d)", field,
+                       BMD_MAX_CD);
+    out->n = (int)nm;
+    for (long i = 0; i < nm; i++) {
+        char f[96];
+        snprintf(f, sizeof f, "%s.mach[%ld]", field, i);
+        st = yd_number(d, yaml_document_get_node(&d->doc, mach->data.sequence.items.start[i]), f,
+                       &out->mach[i]);
+        if (st != BMD_OK)
+            return st;
+        snprintf(f, sizeof f, "%s.cd[%ld]", field, i);
+        yaml_node_t *cn = yaml_document_get_node(&d->doc, cd->data.sequence.items.start[i]);
+        st = yd_number(d, cn, f, &out->cd[i]);
+        if (st != BMD_OK)
+            return st;
+        if (out->cd[i] < 0.0 || out->cd[i] > 5.0)
+            return yd_fail(d, cn, "%s: drag coefficient %g outside [0, 5]", f, out->cd[i]);
+        if (i > 0 && !(out->mach[i] > out->mach[i - 1]))
+            return yd_fail(d, tab, "%s.mach: Mach numbers must increase", field);
+    }
+    return BMD_OK;
+}
+
+static bmd_status lookup_drag(loader *L, yaml_node_t *node, const char *field, const char *drag_file,
+                              bmd_cd_table *out)
+{
+    if (node && node->type == YAML_MAPPING_NODE)
+        return read_cd(&L->d, node, field, out);
+    const char *name = yd_text(node);
+    if (!name)
+        return yd_fail(&L->d, node, "%s: expected a drag table name or {mach: [...], cd: [...]}",
+                       field);
+    if (!drag_file)
+        return yd_fail(&L->d, node, "%s: no drag table file to look \"%s\" up in", field, name);
+    yd dd;
+    bmd_load_error derr;
+    bmd_status st = yd_load(&dd, drag_file, &derr);
+    if (st == BMD_OK) {
+        yaml_node_t *tables = yd_get(&dd, yd_root(&dd), "tables");
+        yaml_node_t *t = yd_get(&dd, tables, name);
+        if (!t) {
+            yd_free(&dd);
+            return yd_fail(&L->d, node, "%s: unknown drag table \"%s\" (see %s)", field, name,
+                           drag_file);
+        }
+        st = read_cd(&dd, t, name, out);
+    }
+    if (st != BMD_OK)
+        *L->d.err = derr;
+    yd_free(&dd);
+    return st;
+}
+
+static bmd_status load_body(loader *L, const char *drag_file)
+{
+    yd *d = &L->d;
+    bmd_missile *m = L->m;
+    bmd_vehicle *v = &m->v;
+    yaml_node_t *root = yd_root(d);
+    static const char *const top[] = {"id", "name", "country", "class", "propellant", "notional",
+                                      "notes", "sources", "published", "payload", "guidance",
+                                      "stages", NULL};
+    bmd_status st = yd_check_keys(d, root, "(top level)", top);
+    if (st != BMD_OK)
+        return st;
+    if ((st = yd_string(d, root, "id", "id", true, v->id, sizeof v->id)) != BMD_OK)
+        return st;
+    for (const char *c = v->id; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+            return yd_fail(d, yd_get(d, root, "id"),
+                           "id: \"%s\" may hold only lower-case letters, digits and '-'", v->id);
+    if ((st = yd_string(d, root, "name", "name", true, v->name, sizeof v->name)) != BMD_OK ||
+        (st = yd_string(d, root, "country", "country", false, m->country, sizeof m->country)) != BMD_OK ||
+        (st = yd_string(d, root, "class", "class", false, m->klass, sizeof m->klass)) != BMD_OK ||
+        (st = yd_string(d, root, "propellant", "propellant", false, m->propellant,
+                        sizeof m->propellant)) != BMD_OK)
+        return st;
+    yaml_node_t *nn = yd_get(d, root, "notional");
+    if (nn) {
+        const char *t = yd_text(nn);
+        if (!t || (strcmp(t, "true") != 0 && strcmp(t, "false") != 0))
+            return yd_fail(d, nn, "notional: expected true or false");
+        m->notional = strcmp(t, "true") == 0;
+    }
+    const char *notes = yd_text(yd_get(d, root, "notes"));
+    if (notes && !(m->notes = dup_str(notes)))
+        return BMD_ERR_NOMEM;
+
+    /* Published performance: optional, each sourced. */
+    m->pub_range_m = m->pub_range_min_m = m->pub_burn_time_s = NAN;
+    m->pub_burnout_speed_m_s = m->pub_launch_mass_kg = NAN;
+    yaml_node_t *pub = yd_get(d, root, "published");
+    if (pub) {
+        static const char *const keys[] = {"range_km", "range_min_km", "burn_time_s",
+                                           "burnout_speed_km_s", "launch_mass_kg", NULL};
+        if ((st = yd_check_keys(d, pub, "published", keys)) != BMD_OK)
+            return st;
+        double x;
+        bool have;
+        if ((st = param(L, pub, "range_km", "published.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have)
+            m->pub_range_m = x * 1e3;
+        if ((st = param(L, pub, "range_min_km", "published.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have)
+            m->pub_range_min_m = x * 1e3;
+        if ((st = param(L, pub, "burn_time_s", "published.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have)
+            m->pub_burn_time_s = x;
+        if ((st = param(L, pub, "burnout_speed_km_s", "published.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have)
+            m->pub_burnout_speed_m_s = x * 1e3;
+        if ((st = param(L, pub, "launch_mass_kg", "published.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have)
+            m->pub_launch_mass_kg = x;
+    }
+
+    /* Payload. */
+    yaml_node_t *pay = yd_get(d, root, "payload");
+    if (!pay)
+        return yd_fail(d, root, "payload: missing (mass_kg and ballistic_coefficient_kg_m2)");
+    {
+        static const char *const keys[] = {"mass_kg", "ballistic_coefficient_kg_m2",
+                                           "lift_to_drag", "glide_angle_deg", NULL};
+        if ((st = yd_check_keys(d, pay, "payload", keys)) != BMD_OK)
+            return st;
+        if ((st = positive(L, pay, "mass_kg", "payload.", &v->payload_mass_kg)) != BMD_OK)
+            return st;
+        if ((st = positive(L, pay, "ballistic_coefficient_kg_m2", "payload.", &v->rv_beta_kg_m2)) !=
+            BMD_OK)
+            return st;
+        double x;
+        bool have;
+        if ((st = param(L, pay, "lift_to_drag", "payload.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have) {
+            if (x < 0.0 || x > 10.0)
+                return yd_fail(d, yd_get(d, pay, "lift_to_drag"),
+                               "payload.lift_to_drag: %g outside [0, 10]", x);
+            v->lift_to_drag = x;
+        }
+        if ((st = param(L, pay, "glide_angle_deg", "payload.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have) {
+            if (x < 0.0 || x > 85.0)
+                return yd_fail(d, yd_get(d, pay, "glide_angle_deg"),
+                               "payload.glide_angle_deg: %g outside [0, 85]", x);
+            v->glide_angle_rad = x * BMD_DEG;
+        }
+    }
+
+    /* Guidance. */
+    v->vertical_rise_s = 10.0;
+    v->pitchover_s = 10.0;
+    v->default_shape = BMD_SHAPE_MIN_ENERGY;
+    v->default_apogee_m = NAN;
+    yaml_node_t *gd = yd_get(d, root, "guidance");
+    if (gd) {
+        static const char *const keys[] = {"vertical_rise_s", "pitchover_s", "default_shape",
+                                           "default_apogee_km", NULL};
+        if ((st = yd_check_keys(d, gd, "guidance", keys)) != BMD_OK)
+            return st;
+        double x;
+        bool have;
+        if ((st = param(L, gd, "vertical_rise_s", "guidance.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have) {
+            if (x < 0.0 || x > 120.0)
+                return yd_fail(d, yd_get(d, gd, "vertical_rise_s"),
+                               "guidance.vertical_rise_s: %g outside [0, 120]", x);
+            v->vertical_rise_s = x;
+        }
+        if ((st = param(L, gd, "pitchover_s", "guidance.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have) {
+            if (x < 0.0 || x > 120.0)
+                return yd_fail(d, yd_get(d, gd, "pitchover_s"),
+                               "guidance.pitchover_s: %g outside [0, 120]", x);
+            v->pitchover_s = x;
+        }
+        yaml_node_t *sh = yd_get(d, gd, "default_shape");
+        if (sh && (!yd_text(sh) || !bmd_shape_parse(yd_text(sh), &v->default_shape)))
+            return yd_fail(d, sh,
+                           "guidance.default_shape: expected minimum-energy, lofted or depressed");
+        if ((st = param(L, gd, "default_apogee_km", "guidance.", false, &x, &have)) != BMD_OK)
+            return st;
+        if (have) {
+            if (!(x > 0.0))
+                return yd_fail(d, yd_get(d, gd, "default_apogee_km"),
+                               "guidance.default_apogee_km: must be positive");
+            v->default_apogee_m = x * 1e3;
+        }
+    }
+
+    /* Stages. */
+    yaml_node_t *stages = yd_get(d, root, "stages");
+    if (!stages || stages->type != YAML_SEQUENCE_NODE)
+        return yd_fail(d, stages ? stages : root, "stages: expected a list of 1 to %d stages",
+                       BMD_MAX_STAGES);
+    long ns = stages->data.sequence.items.top - stages->data.sequence.items.start;
+    if (ns < 1 || ns > BMD_MAX_STAGES)
+        return yd_fail(d, stages, "stages: %ld stages; 1 to %d are supported", ns, BMD_MAX_STAGES);
+    v->n_stages = (int)ns;
+    for (long i = 0; i < ns; i++) {
+        yaml_node_t *sn = yaml_document_get_node(&d->doc, stages->data.sequence.items.start[i]);
+        char pre[32];
+        snprintf(pre, sizeof pre, "stages[%ld].", i);
+        static const char *const keys[] = {"name", "gross_mass_kg", "propellant_mass_kg",
+                                           "burn_time_s", "isp_vac_s", "diameter_m",
+                                           "nozzle_exit_area_m2", "drag", NULL};
+        char where[32];
+        snprintf(where, sizeof where, "stages[%ld]", i);
+        if ((st = yd_check_keys(d, sn, where, keys)) != BMD_OK)
+            return st;
+        bmd_stage *s = &v->stages[i];
+        double dia = 0.0;
+        if ((st = positive(L, sn, "gross_mass_kg", pre, &s->gross_mass_kg)) != BMD_OK ||
+            (st = positive(L, sn, "propellant_mass_kg", pre, &s->propellant_mass_kg)) != BMD_OK ||
+            (st = positive(L, sn, "burn_time_s", pre, &s->burn_time_s)) != BMD_OK ||
+            (st = positive(L, sn, "isp_vac_s", pre, &s->isp_vac_s)) != BMD_OK ||
+            (st = positive(L, sn, "diameter_m", pre, &dia)) != BMD_OK)
+            return st;
+        if (s->propellant_mass_kg >= s->gross_mass_kg)
+            return yd_fail(d, yd_get(d, sn, "propellant_mass_kg"),
+                           "%spropellant_mass_kg: %g is not below gross_mass_kg %g", pre,
+                           s->propellant_mass_kg, s->gross_mass_kg);
+        if (s->isp_vac_s > 500.0)
+            return yd_fail(d, yd_get(d, sn, "isp_vac_s"),
+                           "%sisp_vac_s: %g s is beyond any chemical rocket (at most 500)", pre,
+                           s->isp_vac_s);
+        s->ref_area_m2 = 0.25 * BMD_PI * dia * dia;
+        double ae = 0.0;
+        bool have;
+        if ((st = param(L, sn, "nozzle_exit_area_m2", pre, false, &ae, &have)) != BMD_OK)
+            return st;
+        if (ae < 0.0)
+            return yd_fail(d, yd_get(d, sn, "nozzle_exit_area_m2"),
+                           "%snozzle_exit_area_m2: must not be negative", pre);
+        s->nozzle_exit_area_m2 = ae;
+        char f[48];
+        snprintf(f, sizeof f, "%sdrag", pre);
+        yaml_node_t *dn = yd_get(d, sn, "drag");
+        if (!dn)
+            return yd_fail(d, sn, "%s: missing (a drag table name)", f);
+        if ((st = lookup_drag(L, dn, f, drag_file, &s->cd)) != BMD_OK)
+            return st;
+    }
+    char why[200];
+    if (bmd_vehicle_check(v, why, sizeof why) != BMD_OK)
+        return yd_fail(d, root, "%s", why);
+    return BMD_OK;
+}
+
+bmd_status bmd_missile_load_file(const char *path, const char *drag_file, bool require_sources,
+                                 bmd_missile *out, bmd_load_error *err)
+{
+    memset(out, 0, sizeof *out);
+    loader L;
+    memset(&L, 0, sizeof L);
+    L.m = out;
+    L.require_sources = require_sources;
+    bmd_status st = yd_load(&L.d, path, err);
+    if (st == BMD_OK)
+        st = load_body(&L, drag_file);
+    if (st == BMD_OK && !(out->file = dup_str(path)))
+        st = BMD_ERR_NOMEM;
+    if (st == BMD_ERR_NOMEM)
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+    yd_free(&L.d);
+    if (st != BMD_OK)
+        bmd_missile_free(out);
+    return st;
+}
+
+void bmd_missile_free(bmd_missile *m)
+{
+    for (int i = 0; i < m->n_params; i++)
+        free(m->params[i].source);
+    free(m->params);
+    free(m->notes);
+    free(m->file);
+    memset(m, 0, sizeof *m);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *err)
+{
+    *out = NULL;
+    memset(err, 0, sizeof *err);
+    char mdir[900];
+    char drag[900];
+    snprintf(mdir, sizeof mdir, "%s/missiles", dir);
+    snprintf(drag, sizeof drag, "%s/drag.yaml", dir);
+    DIR *dp = opendir(mdir);
+    if (!dp) {
+        snprintf(err->file, sizeof err->file, "%s", mdir);
+        snprintf(err->msg, sizeof err->msg,
+                 "cannot open the catalog directory (set BMDSIM_DATA to the data/ folder)");
+        return BMD_ERR_IO;
+    }
+    char **names = NULL;
+    int nn = 0;
+    int cap = 0;
+    bmd_status st = BMD_OK;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0 || de->d_name[0] == '.')
+            continue;
+        if (nn == cap) {
+            cap = cap ? 2 * cap : 16;
+            char **nw = realloc(names, (size_t)cap * sizeof *nw);
+            if (!nw) {
+                st = BMD_ERR_NOMEM;
+                break;
+            }
+            names = nw;
+        }
+        if (!(names[nn] = dup_str(de->d_name))) {
+            st = BMD_ERR_NOMEM;
+            break;
+        }
+        nn++;
+    }
+    closedir(dp);
+    bmd_catalog *c = NULL;
+    if (st == BMD_OK) {
+        qsort(names, (size_t)nn, sizeof *names, cmp_str);
+        c = calloc(1, sizeof *c);
+        if (c)
+            c->missiles = calloc((size_t)(nn ? nn : 1), sizeof *c->missiles);
+        if (!c || !c->missiles)
+            st = BMD_ERR_NOMEM;
+    }
+    for (int i = 0; st == BMD_OK && i < nn; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", mdir, names[i]);
+        st = bmd_missile_load_file(path, drag, true, &c->missiles[c->n], err);
+        if (st != BMD_OK)
+            break;
+        if (bmd_catalog_find(c, c->missiles[c->n].v.id)) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            snprintf(err->msg, sizeof err->msg, "id: \"%s\" is used by another catalog file",
+                     c->missiles[c->n].v.id);
+            bmd_missile_free(&c->missiles[c->n]);
+            st = BMD_ERR_PARSE;
+            break;
+        }
+        c->n++;
+    }
+    for (int i = 0; i < nn; i++)
+        free(names[i]);
+    free(names);
+    if (st == BMD_ERR_NOMEM)
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+    if (st != BMD_OK) {
+        bmd_catalog_free(c);
+        return st;
+    }
+    *out = c;
+    return BMD_OK;
+}
+
+void bmd_catalog_free(bmd_catalog *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++)
+        bmd_missile_free(&c->missiles[i]);
+    free(c->missiles);
+    free(c);
+}
+
+const bmd_missile *bmd_catalog_find(const bmd_catalog *c, const char *id)
+{
+    for (int i = 0; c && i < c->n; i++)
+        if (strcmp(c->missiles[i].v.id, id) == 0)
+            return &c->missiles[i];
+    return NULL;
+}

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Command-line contract and bad inputs: each bad input must fail with a clear one-line message on
+# stderr naming what was wrong, a non-zero exit, no NaN anywhere, and no half-written file.
+set -u
+B=${BMDSIM:-build/bmdsim}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A non-finite number as printed by C or JSON writers, as a whole word.
+NONFINITE='(^|[^A-Za-z])-?(nan|NaN|NAN|inf|Inf|INF|infinity|Infinity)([^A-Za-z]|$)'
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect_fail CODE NEEDLE ARGS...: exit status CODE, stderr one line containing NEEDLE, no stdout.
+expect_fail() {
+  local code=$1 needle=$2
+  shift 2
+  "$B" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne "$code" ]; then bad "bmdsim $* exited $rc, wanted $code: $(cat "$tmp/err")"; return; fi
+  if ! grep -qF -- "$needle" "$tmp/err"; then bad "bmdsim $*: stderr lacks '$needle': $(cat "$tmp/err")"; return; fi
+  if [ "$(wc -l <"$tmp/err")" -ne 1 ]; then bad "bmdsim $*: stderr is not one line: $(cat "$tmp/err")"; return; fi
+  if [ -s "$tmp/out" ]; then bad "bmdsim $*: printed to stdout on failure"; return; fi
+  ok
+}
+
+# expect_json ARGS... -- KEY...: exit 0, valid JSON with each KEY, no NaN/Infinity text.
+expect_json() {
+  local args=()
+  while [ "$1" != "--" ]; do args+=("$1"); shift; done
+  shift
+  if ! "$B" "${args[@]}" --format json >"$tmp/j" 2>"$tmp/err"; then bad "bmdsim ${args[*]} failed: $(cat "$tmp/err")"; return; fi
+  if grep -qE "$NONFINITE" "$tmp/j"; then bad "bmdsim ${args[*]}: NaN or infinity in output"; return; fi
+  /usr/bin/python3 - "$tmp/j" "$@" <<'PY' || { bad "bmdsim ${args[*]}: JSON keys"; return; }
+import json, sys
+d = json.load(open(sys.argv[1]))
+missing = [k for k in sys.argv[2:] if k not in d]
+if missing:
+    print("missing keys:", missing, file=sys.stderr)
+    sys.exit(1)
+PY
+  ok
+}
+
+# Usage and help.
+"$B" --version | grep -q '^bmdsim [0-9]' && ok || bad "--version"
+"$B" --help | grep -q 'trajectory' && ok || bad "--help"
+for c in run trajectory catalog atmosphere; do
+  "$B" "$c" --help | grep -q "usage: bmdsim $c" && ok || bad "$c --help"
+done
+expect_fail 2 'unknown command "fly"' fly
+expect_fail 2 'unknown option "--colour"' trajectory --colour red
+
+# Atmosphere.
+expect_json atmosphere --altitude-km 11 -- temperature_K pressure_Pa density_kg_m3 speed_of_sound_m_s
+expect_fail 2 'outside the standard' atmosphere --altitude-km 1200
+expect_fail 2 'not a number' atmosphere --altitude-km abc
+expect_fail 2 'not a finite number' atmosphere --altitude-km nan
+expect_fail 2 'not a finite number' atmosphere --altitude-km inf
+expect_fail 2 '--altitude-km is required' atmosphere
+
+# Catalog.
+expect_json catalog -- missiles
+expect_fail 2 'unknown missile "nope"' catalog --id nope
+
+# Trajectory: contract fields.
+expect_json trajectory --missile shahab-3 --launch 38.08,46.29 --target 39.93,32.86 -- \
+  range_km flight_time_s apogee_km burnout_time_s burnout_speed_km_s burnout_altitude_km \
+  impact_lat_deg impact_lon_deg miss_distance_km
+expect_json trajectory --missile sejjil-2 --launch 35.23,53.92 --azimuth 300 --max-range -- \
+  range_km flight_time_s apogee_km impact_lat_deg impact_lon_deg
+expect_json trajectory --burnout 7.0,23,320 --launch 51.7,45.6 --burnout-altitude-km 200 \
+  --ballistic-coefficient-kg-m2 10000 -- range_km flight_time_s apogee_km impact_lat_deg
+expect_json trajectory --burnout 3,40,90 --launch 0,0 --earth sphere --no-rotation --no-j2 \
+  --no-atmosphere -- range_km flight_time_s apogee_km
+
+# Samples: CSV with the contract header, a row every DT and the impact row (altitude 0).
+"$B" trajectory --burnout 3,40,90 --launch 0,0 --no-atmosphere --samples "$tmp/s.csv" \
+  --sample-interval-s 10 >/dev/null 2>&1 || bad "samples run"
+head -1 "$tmp/s.csv" | grep -q '^time_s,lat_deg,lon_deg,altitude_km,speed_km_s' && ok || bad "samples header"
+tail -1 "$tmp/s.csv" | awk -F, '{ exit !($4 < 1e-3 && $4 > -1e-3) }' && ok || bad "samples impact row"
+awk -F, 'NR==3 { exit !($1 == 10) }' "$tmp/s.csv" && ok || bad "samples interval"
+[ ! -e "$tmp/s.csv.tmp" ] && ok || bad "samples temp file left behind"
+
+# Bad inputs.
+expect_fail 2 'unknown missile "scud-z"' trajectory --missile scud-z --launch 0,0 --target 1,1
+expect_fail 2 'latitude 95 is outside' trajectory --missile shahab-3 --launch 95,0 --target 1,1
+expect_fail 2 'latitude -91 is outside' trajectory --missile shahab-3 --launch 0,0 --target -91,1
+expect_fail 2 'is not a number' trajectory --missile shahab-3 --launch 10,abc --target 1,1
+expect_fail 2 'not a finite number' trajectory --missile shahab-3 --launch nan,0 --target 1,1
+expect_fail 2 'not a finite number' trajectory --missile shahab-3 --launch 0,inf --target 1,1
+expect_fail 2 'expected LAT,LON' trajectory --missile shahab-3 --launch 10 --target 1,1
+expect_fail 2 'speed -3 km/s is negative' trajectory --burnout -3,40,90 --launch 0,0
+expect_fail 2 'does not come back down' trajectory --burnout 12,40,90 --launch 0,0 --burnout-altitude-km 200
+expect_fail 2 'flight-path angle 95' trajectory --burnout 3,95,90 --launch 0,0
+expect_fail 3 'beyond the maximum range' trajectory --missile shahab-3 --launch 38.08,46.29 --target 38.951,-77.013
+expect_fail 2 'needs --shape lofted or depressed' trajectory --missile ss-27 --launch 51.7,45.6 --target 38.9,-77 --apogee-km 1500
+expect_fail 2 'exactly one of --target' trajectory --missile ss-27 --launch 51.7,45.6
+expect_fail 2 '--shape: "sideways"' trajectory --missile ss-27 --launch 51.7,45.6 --target 38.9,-77 --shape sideways
+expect_fail 2 'cannot open' trajectory --missile "$tmp/none.yaml" --launch 0,0 --target 1,1
+printf 'id: x\nname: [broken\n' >"$tmp/broken.yaml"
+expect_fail 2 "broken.yaml:3:1: YAML syntax" trajectory --missile "$tmp/broken.yaml" --launch 0,0 --target 1,1
+printf 'id: x\nname: y\npayload: {mass_kg: 100, ballistic_coefficient_kg_m2: 1000}\nstages:\n  - {gross_mass_kg: 100, propellant_mass_kg: 50, burn_time_s: 10, isp_vac_s: 0.001, diameter_m: 1, drag: scud}\n' >"$tmp/weak.yaml"
+expect_fail 2 "cannot lift off" trajectory --missile "$tmp/weak.yaml" --launch 0,0 --target 1,1
+expect_fail 2 'scenario files are not supported' run nonexistent.yaml
+
+# run: the default job, and --out writes complete files.
+"$B" run --out "$tmp/out1" >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"
+grep -q 'trajectories only' "$tmp/run.txt" && ok || bad "run says it flies trajectories only"
+/usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['threats']) >= 10" "$tmp/out1/summary.json" && ok || bad "run summary.json"
+grep -qE "$NONFINITE" "$tmp/run.txt" "$tmp/out1/summary.json" && bad "NaN in run output" || ok
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
