@@ -49,7 +49,7 @@ static void defaults(params *p)
     p->launch_lat_deg = 51.667; /* Tatishchevo area */
     p->launch_lon_deg = 45.567;
     p->free_alt_km = 200.0;
-    p->free_speed_m_s = 7100.0;
+    p->free_speed_m_s = 7130.0;
     p->free_gamma_deg = 23.0;
     p->free_azimuth_deg = 320.0;
     p->free_beta_kg_m2 = 10000.0;
@@ -77,7 +77,7 @@ static void usage(FILE *f)
             "  --repeats K                    timed batches; the median is reported (3)\n"
             "  --launch-lat-deg X --launch-lon-deg X      launch / burnout point (51.667, 45.567)\n"
             "  --free-alt-km X --free-speed-m-s X --free-gamma-deg X --free-azimuth-deg X\n"
-            "  --free-beta-kg-m2 X            burnout state of icbm-free (200, 7100, 23, 320, 1e4)\n"
+            "  --free-beta-kg-m2 X            burnout state of icbm-free (200, 7130, 23, 320, 1e4)\n"
             "  --missile ID --azimuth-deg X --kick-deg X --cutoff-s X   (ss-27, 320, 67, inf)\n");
 }
 

@@ -690,7 +690,7 @@ static void upper_eval(double z, bmd_atmos *out)
 **
 **  Notes:
 **  1) Below 86 km: lower_eval; from 86 km: upper_eval.  At 86 km the two models agree to
-**     1e-4 K in T and 2e-5 (relative) in P and rho.
+**     1e-4 K in T and 1.1e-5 (relative) in P and rho.
 **  2) Thread safe.  The first call builds private tables once (call_once); no call
 **     allocates, prints or exits.
 **  3) Cost: about 0.1 us below 86 km, a few us above (Runge-Kutta from the nearest node).

@@ -115,9 +115,11 @@ static double cutoff_for_range(solver *s, double kick, double *apogee)
 {
     cut_ctx c = {kick};
     double fb = range_cut_err(s, s->t_burn, &c);
-    if (s->hard_error || fb < 0.0)
+    /* A full burn that lands within 1 m of the goal (a kick found as a root of the full-burn
+     * range) is the solution itself. */
+    if (s->hard_error || fb < -1.0)
         return NAN;
-    if (fb <= 0.5) {
+    if (fb <= 1.0) {
         if (apogee)
             *apogee = s->tr.sum.apogee_m;
         return s->t_burn;
