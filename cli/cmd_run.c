@@ -36,13 +36,12 @@ typedef struct threat {
 
 #define TABRIZ {"Tabriz", 38.08, 46.29}
 #define SEMNAN {"Semnan", 35.23, 53.92}
-#define KHORRAMABAD {"Khorramabad", 33.49, 48.36}
 #define WASHINGTON {"Washington", 38.951, -77.013}
 #define NEW_YORK {"New York", 40.679, -73.947}
 
 static const threat threats[] = {
     {"shahab-3", TABRIZ, {"Ankara", 39.93, 32.86}, "Iran"},
-    {"ghadr-1", KHORRAMABAD, {"Ankara", 39.93, 32.86}, "Iran"},
+    {"ghadr-1", {"Kermanshah", 34.31, 47.07}, {"Ankara", 39.93, 32.86}, "Iran"},
     {"sejjil-2", TABRIZ, {"Bucharest", 44.43, 26.10}, "Iran"},
     {"sejjil-2", SEMNAN, {"Ankara", 39.93, 32.86}, "Iran"},
     {"iran-icbm-notional", SEMNAN, {"London", 51.507, -0.128}, "Iran"},
