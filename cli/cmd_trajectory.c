@@ -15,7 +15,8 @@ static const char help[] =
     "                          | --azimuth DEG --kick-deg K [--cutoff-s T])\n"
     "       bmdsim trajectory --burnout SPEED_KM_S,GAMMA_DEG,AZIMUTH_DEG --launch LAT,LON\n"
     "                         [--burnout-altitude-km H] [--ballistic-coefficient-kg-m2 B]\n"
-    "   common: [--earth wgs84|sphere] [--no-rotation] [--no-atmosphere] [--no-j2] [--rtol R]\n"
+    "   common: [--earth wgs84|sphere] [--no-rotation] [--no-atmosphere] [--no-j2]\n"
+    "           [--tolerance-m T]\n"
     "           [--format json|text] [--samples FILE.csv [--sample-interval-s DT]]\n"
     "\n"
     "Flies a 3-DOF point mass over the Earth model (default: WGS-84, rotating, J2, U.S. Standard\n"
@@ -31,7 +32,8 @@ static const char help[] =
     "                 angle and azimuth (degrees, local geodetic frame) at --launch; no drag\n"
     "                 unless --ballistic-coefficient-kg-m2 B (m/(Cd A), constant Cd)\n"
     "  --earth sphere a sphere of radius 6371008.8 m; --no-rotation, --no-j2, --no-atmosphere\n"
-    "  --rtol         integrator relative tolerance (default 1e-10)\n"
+    "  --tolerance-m  integrator error allowed per step: T m of position, T/1000 m/s of\n"
+    "                 velocity (default 0.01: impact points converged to about 1 m)\n"
     "  --samples      CSV: time_s,lat_deg,lon_deg,altitude_km,speed_km_s,downrange_km (speed\n"
     "                 relative to the rotating Earth); with DT, rows every DT s plus the impact\n"
     "Prints range_km, flight_time_s, apogee_km, burnout_time_s, burnout_speed_km_s,\n"
@@ -43,7 +45,7 @@ static const opt_spec spec[] = {
     {"max-range", false}, {"kick-deg", true},   {"cutoff-s", true},
     {"burnout", true},  {"burnout-altitude-km", true}, {"ballistic-coefficient-kg-m2", true},
     {"earth", true},    {"no-rotation", false}, {"no-atmosphere", false},
-    {"no-j2", false},   {"rtol", true},         {"format", true},
+    {"no-j2", false},   {"tolerance-m", true},         {"format", true},
     {"samples", true},  {"sample-interval-s", true}, {"help", false},
     {0}};
 
@@ -149,13 +151,16 @@ int cmd_trajectory(int argc, char **argv)
     bmd_flight_opts fo = bmd_flight_default_opts();
     fo.earth = bmd_earth_make(shape, !opt_has(&o, "no-rotation"), !opt_has(&o, "no-j2"));
     fo.atmosphere = !opt_has(&o, "no-atmosphere");
-    if (opt_has(&o, "rtol")) {
-        if (!parse_double(C, "rtol", opt_get(&o, "rtol"), &fo.rtol))
+    if (opt_has(&o, "tolerance-m")) {
+        double tol;
+        if (!parse_double(C, "tolerance-m", opt_get(&o, "tolerance-m"), &tol))
             return EXIT_USAGE;
-        if (!(fo.rtol >= 1e-14 && fo.rtol <= 1e-3)) {
-            cli_error(C, "--rtol: %g is outside [1e-14, 1e-3]", fo.rtol);
+        if (!(tol >= 1e-6 && tol <= 1e3)) {
+            cli_error(C, "--tolerance-m: %g is outside [1e-6, 1000] m", tol);
             return EXIT_USAGE;
         }
+        fo.atol_m = tol;
+        fo.atol_m_s = tol / 1000.0;
     }
     double dt = 0.0;
     const char *samples = opt_get(&o, "samples");
@@ -429,7 +434,7 @@ int cmd_trajectory(int argc, char **argv)
         cJSON_AddBoolToObject(mdl, "rotation", fo.earth.omega_rad_s != 0.0);
         cJSON_AddBoolToObject(mdl, "j2", fo.earth.j2 != 0.0);
         cJSON_AddBoolToObject(mdl, "atmosphere", fo.atmosphere);
-        json_num(mdl, "rtol", fo.rtol);
+        json_num(mdl, "tolerance_m", fo.atol_m);
         json_num(r, "launch_lat_deg", lat);
         json_num(r, "launch_lon_deg", lon);
         if (isfinite(tlat)) {

@@ -329,9 +329,9 @@ static void test_min_energy_table_v2(void)
         {12000, 7.480, 18.02, 35.72, 1265},
     };
     static const v2_row rows200[] = {
-        {2000, 4.050, NAN, 12.25, 673},
-        {5500, 5.982, NAN, 22.97, 1273},
-        {10000, 7.088, NAN, 33.71, 1561},
+        {2000, 4.050, (double)NAN, 12.25, 673},
+        {5500, 5.982, (double)NAN, 22.97, 1273},
+        {10000, 7.088, (double)NAN, 33.71, 1561},
     };
     const double r_tab = 6371.0e3; /* the table's R */
     double w_t = 0.0, w_apo = 0.0, w_range = 0.0, w_printed_range_rel = 0.0;
@@ -479,6 +479,11 @@ static void test_conservation(void)
             }
             CHECK_NEAR(ce, 0.0, 1e-9);
             CHECK_NEAR(ch, 0.0, 1e-9);
+            fprintf(stderr,
+                    "  %s, rotation %s, h0 %.0f km, %.0f m/s at %.2f deg (%.0f s, %d steps): energy "
+                    "%.3g, angular momentum %.3g\n",
+                    cases[i].wgs84 ? "WGS-84" : "sphere", cases[i].rotation ? "on " : "off",
+                    cases[i].h0 / 1e3, cases[i].v0, cases[i].gamma_deg, tr.t_end_s, tr.n_seg, ce, ch);
             w_e = maxd(w_e, ce);
             w_h = maxd(w_h, ch);
         }
@@ -538,6 +543,20 @@ static void test_rotation_initial_state(void)
                 CHECK_NEAR(bmd_v3_norm(v) - speed, east, 1e-6);
                 w_east = maxd(w_east, fabs(bmd_v3_norm(v) - speed - east));
             }
+            /* bmd_traj_geodetic at t = 0 gives back the burnout point and speed. */
+            double glat;
+            double glon;
+            double gh;
+            double gs;
+            ENSURE(bmd_traj_geodetic(&tr, 0.0, &glat, &glon, &gh, &gs) == BMD_OK);
+            CHECK_NEAR(glat, lat, 1e-12);
+            CHECK_NEAR(glon, lon, 1e-12);
+            CHECK_NEAR(gh, cases[i].h, 1e-6);
+            CHECK_NEAR(gs, speed, 1e-9);
+            ENSURE(bmd_traj_geodetic(&tr, tr.t_end_s, &glat, &glon, &gh, &gs) == BMD_OK);
+            CHECK_NEAR(gh, 0.0, 1e-3);
+            CHECK_NEAR(glat, tr.sum.impact_lat_rad, 1e-12);
+            CHECK_NEAR(glon, tr.sum.impact_lon_rad, 1e-12);
             /* V6 itself, where the ellipsoid's surface is at distance a from the axis: 465.1 m/s
              * at the equator, to its 0.1 m/s. */
             if (cases[i].wgs84 && cases[i].lat_deg == 0.0 && cases[i].h == 0.0)
@@ -740,7 +759,7 @@ static bmd_vehicle one_stage(void)
     v.vertical_rise_s = 5.0;
     v.pitchover_s = 10.0;
     v.default_shape = BMD_SHAPE_MIN_ENERGY;
-    v.default_apogee_m = NAN;
+    v.default_apogee_m = (double)NAN;
     return v;
 }
 
@@ -821,7 +840,7 @@ static void test_boost_vertical_rocket_equation(void)
     ENSURE(bmd_vehicle_check(&two, NULL, 0) == BMD_OK);
 
     bmd_flight_opts o = opts_for(false, false, false, false);
-    bmd_guidance gd = {0.0, 0.0, INFINITY};
+    bmd_guidance gd = {0.0, 0.0, HUGE_VAL};
     bmd_trajectory tr;
     bmd_traj_init(&tr);
     bmd_status st = bmd_fly(&veh, 30.0 * DEG, 40.0 * DEG, 0.0, &gd, &o, &tr);
@@ -829,7 +848,7 @@ static void test_boost_vertical_rocket_equation(void)
     if (st == BMD_OK) {
         double y[2];
         double ys[BMD_MAX_STAGES][2];
-        vertical_reference(&veh, INFINITY, y, ys);
+        vertical_reference(&veh, HUGE_VAL, y, ys);
         double v_bo = tr.sum.burnout_speed_m_s;
         CHECK_NEAR(tr.sum.burnout_time_s, 60.0, 1e-9);
         CHECK_NEAR(v_bo, y[1], 1e-4);
@@ -867,13 +886,13 @@ static void test_boost_staging_cutoff_events(void)
     double w_v = 0.0, w_h = 0.0;
     /* Two stages, every stage burnt: staging at 50 s, burnout at 90 s, then apogee, impact. */
     bmd_vehicle two = two_stage();
-    bmd_guidance gd = {0.0, 0.0, INFINITY};
+    bmd_guidance gd = {0.0, 0.0, HUGE_VAL};
     bmd_status st = bmd_fly(&two, 30.0 * DEG, 40.0 * DEG, 0.0, &gd, &o, &tr);
     ENSURE(st == BMD_OK);
     if (st == BMD_OK) {
         double y[2];
         double ys[BMD_MAX_STAGES][2];
-        vertical_reference(&two, INFINITY, y, ys);
+        vertical_reference(&two, HUGE_VAL, y, ys);
         int n_staging = 0, n_burnout = 0;
         for (int k = 0; k < tr.n_events; k++) {
             const bmd_flight_event *ev = &tr.events[k];
@@ -956,7 +975,7 @@ static void test_boost_staging_cutoff_events(void)
     /* A pitched flight (kick 20 deg, rotation, J2, WGS-84, atmosphere) keeps the same event
      * order: staging, burnout, apogee, impact. */
     o = bmd_flight_default_opts();
-    gd.cutoff_s = INFINITY;
+    gd.cutoff_s = HUGE_VAL;
     gd.kick_rad = 20.0 * DEG;
     gd.azimuth_rad = 90.0 * DEG;
     st = bmd_fly(&two, 30.0 * DEG, 40.0 * DEG, 0.0, &gd, &o, &tr);
@@ -1057,7 +1076,7 @@ static void test_boost_guided_cross_check(void)
             s->cd.cd[2] = 0.3;
         }
         const double lat = 35.2 * DEG, lon = 53.9 * DEG;
-        bmd_guidance gd = {45.0 * DEG, 15.0 * DEG, INFINITY};
+        bmd_guidance gd = {45.0 * DEG, 15.0 * DEG, HUGE_VAL};
         bmd_flight_opts o = opts_for(true, true, true, atmos == 1);
         ref_earth re = ref_make(true, true, true);
         bmd_trajectory tr;
@@ -1128,7 +1147,7 @@ static void test_boost_guided_cross_check(void)
 static void test_vehicle_check_rejects(void)
 {
     bmd_flight_opts o = opts_for(false, false, false, false);
-    bmd_guidance gd = {0.0, 0.0, INFINITY};
+    bmd_guidance gd = {0.0, 0.0, HUGE_VAL};
     bmd_trajectory tr;
     bmd_traj_init(&tr);
     char why[160];
@@ -1141,14 +1160,14 @@ static void test_vehicle_check_rejects(void)
         case 2: s->isp_vac_s = 70.0; break;                        /* 95 % of the weight */
         case 3: s->propellant_mass_kg = s->gross_mass_kg; break;   /* propellant = gross */
         case 4: s->propellant_mass_kg = 1.5 * s->gross_mass_kg; break;
-        case 5: s->gross_mass_kg = NAN; break;
-        case 6: s->propellant_mass_kg = NAN; break;
-        case 7: s->burn_time_s = NAN; break;
-        case 8: s->isp_vac_s = NAN; break;
-        case 9: v.payload_mass_kg = NAN; break;
-        case 10: s->cd.cd[0] = NAN; break;
-        case 11: v.rv_beta_kg_m2 = NAN; break;
-        case 12: v.vertical_rise_s = NAN; break;
+        case 5: s->gross_mass_kg = (double)NAN; break;
+        case 6: s->propellant_mass_kg = (double)NAN; break;
+        case 7: s->burn_time_s = (double)NAN; break;
+        case 8: s->isp_vac_s = (double)NAN; break;
+        case 9: v.payload_mass_kg = (double)NAN; break;
+        case 10: s->cd.cd[0] = (double)NAN; break;
+        case 11: v.rv_beta_kg_m2 = (double)NAN; break;
+        case 12: v.vertical_rise_s = (double)NAN; break;
         case 13: s->nozzle_exit_area_m2 = 5.0; break;              /* back-pressure beats thrust */
         }
         why[0] = '\0';
@@ -1170,13 +1189,13 @@ static void test_vehicle_check_rejects(void)
     bmd_guidance bad = gd;
     bad.cutoff_s = 0.0;
     ENSURE(bmd_fly(&v, 0.0, 0.0, 0.0, &bad, &o, &tr) == BMD_ERR_ARG);
-    bad.cutoff_s = NAN;
+    bad.cutoff_s = (double)NAN;
     ENSURE(bmd_fly(&v, 0.0, 0.0, 0.0, &bad, &o, &tr) == BMD_ERR_ARG);
     bad = gd;
-    bad.kick_rad = NAN;
+    bad.kick_rad = (double)NAN;
     ENSURE(bmd_fly(&v, 0.0, 0.0, 0.0, &bad, &o, &tr) == BMD_ERR_ARG);
     ENSURE(bmd_fly(&v, 2.0, 0.0, 0.0, &gd, &o, &tr) == BMD_ERR_ARG);
-    ENSURE(bmd_fly(&v, NAN, 0.0, 0.0, &gd, &o, &tr) == BMD_ERR_ARG);
+    ENSURE(bmd_fly(&v, (double)NAN, 0.0, 0.0, &gd, &o, &tr) == BMD_ERR_ARG);
     bmd_traj_free(&tr);
 }
 
@@ -1189,22 +1208,22 @@ static void test_free_errors(void)
     bmd_trajectory tr;
     bmd_traj_init(&tr);
     const double lat = 30.0 * DEG, lon = 10.0 * DEG;
-    ENSURE(bmd_fly_free(lat, lon, 0.0, NAN, 0.5, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
-    ENSURE(bmd_fly_free(lat, lon, 0.0, INFINITY, 0.5, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
+    ENSURE(bmd_fly_free(lat, lon, 0.0, (double)NAN, 0.5, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
+    ENSURE(bmd_fly_free(lat, lon, 0.0, HUGE_VAL, 0.5, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
     ENSURE(bmd_fly_free(lat, lon, 0.0, -1.0, 0.5, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
     ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, 90.5 * DEG, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
     ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, -90.5 * DEG, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
-    ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, NAN, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
-    ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, 0.5, NAN, 0.0, &o, &tr) == BMD_ERR_ARG);
+    ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, (double)NAN, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
+    ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, 0.5, (double)NAN, 0.0, &o, &tr) == BMD_ERR_ARG);
     ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, 0.5, 0.0, -1.0, &o, &tr) == BMD_ERR_ARG);
-    ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, 0.5, 0.0, NAN, &o, &tr) == BMD_ERR_ARG);
+    ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, 0.5, 0.0, (double)NAN, &o, &tr) == BMD_ERR_ARG);
     ENSURE(bmd_fly_free(95.0 * DEG, lon, 0.0, 1000.0, 0.5, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
-    ENSURE(bmd_fly_free(lat, lon, NAN, 1000.0, 0.5, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
+    ENSURE(bmd_fly_free(lat, lon, (double)NAN, 1000.0, 0.5, 0.0, 0.0, &o, &tr) == BMD_ERR_ARG);
     bmd_flight_opts bad = o;
-    bad.rtol = 0.0;
+    bad.rtol = -1.0;
     ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, 0.5, 0.0, 0.0, &bad, &tr) == BMD_ERR_ARG);
     bad = o;
-    bad.max_time_s = NAN;
+    bad.max_time_s = (double)NAN;
     ENSURE(bmd_fly_free(lat, lon, 0.0, 1000.0, 0.5, 0.0, 0.0, &bad, &tr) == BMD_ERR_ARG);
     /* Escape: sqrt(2 mu / r) = 11.015 km/s at 200 km; 11.2 km/s never comes back. */
     ENSURE(bmd_fly_free(lat, lon, 200e3, 11200.0, 10.0 * DEG, 0.0, 0.0, &o, &tr) ==
@@ -1232,7 +1251,7 @@ static void test_free_errors(void)
     ENSURE(bmd_fly_free(lat, lon, 0.0, 3016.0, 42.75 * DEG, 0.0, 0.0, &o, &tr) == BMD_OK);
     ENSURE(bmd_traj_state(&tr, -1.0, NULL, NULL) == BMD_ERR_RANGE);
     ENSURE(bmd_traj_state(&tr, tr.t_end_s + 1.0, NULL, NULL) == BMD_ERR_RANGE);
-    ENSURE(bmd_traj_state(&tr, NAN, NULL, NULL) == BMD_ERR_RANGE);
+    ENSURE(bmd_traj_state(&tr, (double)NAN, NULL, NULL) == BMD_ERR_RANGE);
     ENSURE(bmd_traj_state(&tr, tr.t_end_s, NULL, NULL) == BMD_OK);
     bmd_flight_opts nopath = o;
     nopath.keep_path = false;
@@ -1242,8 +1261,54 @@ static void test_free_errors(void)
     bmd_traj_free(&tr);
 }
 
+/* Burnout on the ground (h = 0). A barely rising shot must come down on the conic; a level or
+ * descending one (or speed 0) has nowhere to go: it must be refused (BMD_ERR_ARG) or impact at
+ * once, never fly on underground. */
+static void test_surface_start(void)
+{
+    bmd_trajectory tr;
+    bmd_traj_init(&tr);
+    const double lat = 30.0 * DEG, lon = 0.3, az = 0.5;
+    for (int wgs = 0; wgs < 2; wgs++) {
+        bmd_flight_opts o = opts_for(wgs == 1, false, false, false);
+        /* Rising at 0.001 deg, 3 km/s: down again after 12.5 ms, 37 m away (sphere conic). */
+        bmd_status st = bmd_fly_free(lat, lon, 0.0, 3000.0, 0.001 * DEG, az, 0.0, &o, &tr);
+        ENSURE(st == BMD_OK);
+        if (wgs == 0) {
+            conic c = conic_flight(R_SPHERE, 3000.0, 0.001 * DEG, R_SPHERE);
+            if (st == BMD_OK) {
+                CHECK_REL(tr.sum.flight_time_s, c.t, 1e-6);
+                CHECK_NEAR(tr.sum.range_m, R_SPHERE * c.psi, 1.0);
+            }
+            fprintf(stderr,
+                    "  h 0, 3 km/s, gamma 0.001 deg: status %d, flight %.4g s, range %.4g m "
+                    "(conic: %.4g s, %.4g m)\n",
+                    (int)st, tr.sum.flight_time_s, tr.sum.range_m, c.t, R_SPHERE * c.psi);
+        }
+        static const struct {
+            double v, gamma_deg;
+        } down[] = {{3000.0, 0.0}, {3000.0, -10.0}, {0.0, 45.0}, {1e-3, 45.0}};
+        for (size_t i = 0; i < NELEM(down); i++) {
+            st = bmd_fly_free(lat, lon, 0.0, down[i].v, down[i].gamma_deg * DEG, az, 0.0, &o, &tr);
+            bool sane = st == BMD_ERR_ARG ||
+                        (st == BMD_OK && tr.sum.flight_time_s <= 1e-3 && tr.sum.range_m <= 1.0);
+            ENSURE(sane);
+            if (!sane || wgs == 0)
+                fprintf(stderr,
+                        "  %s, h 0, %g m/s, gamma %g deg: status %d, flight %.6g s, range %.6g m, "
+                        "apogee %.6g m\n",
+                        wgs ? "WGS-84" : "sphere", down[i].v, down[i].gamma_deg, (int)st,
+                        tr.sum.flight_time_s, tr.sum.range_m, tr.sum.apogee_m);
+        }
+    }
+    bmd_traj_free(&tr);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* 7. Dense output against re-integration with RK4.                                             */
+/* Global: RK4 from the burnout state at t = 0 to each sample time (the path as a whole). Local:  */
+/* RK4 from the stored step's own start state to the sample time, which isolates the            */
+/* interpolant (and that one step) from the error carried in from earlier steps.                 */
 
 static void test_dense_output(void)
 {
@@ -1255,7 +1320,7 @@ static void test_dense_output(void)
         {false, 200e3, 5000.0, 60.0},
         {true, 0.0, 3000.0, 42.0},   /* with drag, beta = 5000 */
     };
-    double w_pos = 0.0, w_vel = 0.0;
+    double w_pos = 0.0, w_vel = 0.0, w_loc = 0.0;
     int n_samples = 0;
     for (size_t c = 0; c < NELEM(cases); c++) {
         bmd_flight_opts o = opts_for(true, true, true, cases[c].atmosphere);
@@ -1289,7 +1354,8 @@ static void test_dense_output(void)
                 ts[j - 1] = tmp;
             }
         double t = 0.0;
-        double cp = 0.0, cv = 0.0;
+        double cp = 0.0, cv = 0.0, lp = 0.0;
+        int seg = 0;
         for (int k = 0; k < NS; k++) {
             if (ts[k] > t) {
                 double y1[6];
@@ -1304,17 +1370,39 @@ static void test_dense_output(void)
             cp = maxd(cp, bmd_v3_norm(bmd_v3_sub(r, state_r(y))));
             cv = maxd(cv, bmd_v3_norm(bmd_v3_sub(v, state_v(y))));
             n_samples++;
+            /* Local: from the start of the stored step holding ts[k]. */
+            while (seg + 1 < tr.n_seg && tr.seg[seg + 1].t0 <= ts[k])
+                seg++;
+            double t0 = tr.seg[seg].t0;
+            if (ts[k] > t0) {
+                bmd_vec3 ra;
+                bmd_vec3 va;
+                ENSURE(bmd_traj_state(&tr, t0, &ra, &va) == BMD_OK);
+                double ya[6] = {ra.x, ra.y, ra.z, va.x, va.y, va.z};
+                double yb[6];
+                ENSURE(bmd_ode_rk4(6, rhs_coast, &p, t0, ya, ts[k], (long)ceil((ts[k] - t0) / 0.002),
+                                   yb) == BMD_OK);
+                lp = maxd(lp, bmd_v3_norm(bmd_v3_sub(r, state_r(yb))));
+            }
         }
+        CHECK_NEAR(lp, 0.0, 0.01);
+        /* With drag this fails at the default tolerances: see docs/validation.d/flight.md (the
+         * steps that cross the 11 km tropopause, where d ln(rho)/dz jumps by 24 %, each leave a
+         * velocity error of about 0.006-0.009 m/s that the DOPRI5 error estimate does not see). */
         CHECK_NEAR(cp, 0.0, 0.1);
         CHECK_NEAR(cv, 0.0, 1e-3);
-        fprintf(stderr, "  case %zu (%s, %.0f s, %d stored steps): position %.3g m, velocity %.3g m/s\n",
-                c, cases[c].atmosphere ? "drag" : "vacuum", tr.t_end_s, tr.n_seg, cp, cv);
+        fprintf(stderr,
+                "  case %zu (%s, %.0f s, %d stored steps): global position %.3g m, velocity %.3g "
+                "m/s; local (from the step's start) %.3g m\n",
+                c, cases[c].atmosphere ? "drag" : "vacuum", tr.t_end_s, tr.n_seg, cp, cv, lp);
         w_pos = maxd(w_pos, cp);
         w_vel = maxd(w_vel, cv);
+        w_loc = maxd(w_loc, lp);
         bmd_traj_free(&tr);
     }
-    fprintf(stderr, "  measured (%d samples): position %.3g m, velocity %.3g m/s\n", n_samples, w_pos,
-            w_vel);
+    fprintf(stderr,
+            "  measured (%d samples): global position %.3g m, velocity %.3g m/s; local %.3g m\n",
+            n_samples, w_pos, w_vel, w_loc);
 }
 
 int main(void)
@@ -1330,6 +1418,7 @@ int main(void)
     RUN(test_boost_guided_cross_check);
     RUN(test_vehicle_check_rejects);
     RUN(test_free_errors);
+    RUN(test_surface_start);
     RUN(test_dense_output);
     return test_summary();
 }

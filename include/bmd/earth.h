@@ -50,6 +50,11 @@ void bmd_ecef_to_geodetic(const bmd_earth *e, bmd_vec3 r_ecef, double *lat_rad, 
 /// Height (m) above the surface of an ECEF point; the same value as bmd_ecef_to_geodetic.
 double bmd_ecef_height(const bmd_earth *e, bmd_vec3 r_ecef);
 
+/// Height (m) and, through normal (may be NULL), the outward unit normal of the ellipsoid through
+/// the point (the geodetic "up"), without trigonometry. Works in any frame turning about z
+/// (ECI included), since the ellipsoid is axisymmetric.
+double bmd_ecef_height_normal(const bmd_earth *e, bmd_vec3 r, bmd_vec3 *normal);
+
 /// Geodetic east, north and up unit vectors (ECEF components) at (lat, lon).
 void bmd_enu_basis(double lat_rad, double lon_rad, bmd_vec3 *east, bmd_vec3 *north, bmd_vec3 *up);
 

@@ -29,15 +29,16 @@ typedef struct bmd_guidance {
 typedef struct bmd_flight_opts {
     bmd_earth earth;       ///< Earth model
     bool atmosphere;       ///< drag (and thrust back-pressure); false for vacuum
-    double rtol;           ///< integrator relative tolerance
-    double atol_m;         ///< integrator absolute tolerance (m, and m/s for velocity)
+    double rtol;           ///< integrator relative tolerance (0: absolute control only)
+    double atol_m;         ///< integrator absolute tolerance on position (m)
+    double atol_m_s;       ///< integrator absolute tolerance on velocity (m/s)
     double max_time_s;     ///< give up after this much flight time (s)
     bool keep_path;        ///< keep the dense output (needed to sample the trajectory)
     int n_altitudes;       ///< altitude crossings to record (up to 4)
     double altitudes_m[4]; ///< the altitudes (m)
 } bmd_flight_opts;
 
-/// WGS-84, rotation, J2, atmosphere, rtol 1e-10, atol 1e-4, 4 h, path kept.
+/// WGS-84, rotation, J2, atmosphere; rtol 0, atol 1 cm and 10 um/s per step; 4 h; path kept.
 bmd_flight_opts bmd_flight_default_opts(void);
 
 /// Kinds of recorded flight events.

@@ -45,8 +45,9 @@ typedef int (*bmd_ode_sink)(const bmd_ode_segment *seg, int n, void *ctx);
 /// Accuracy and limits. Error per step is measured per component against
 /// atol + rtol max(|y_old|, |y_new|) in the root-mean-square norm (Hairer et al., II.4).
 typedef struct bmd_ode_opts {
-    double rtol;     ///< relative tolerance
+    double rtol;     ///< relative tolerance (0 allowed: pure absolute control)
     double atol;     ///< absolute tolerance (units of y)
+    const double *atol_vec; ///< per-component absolute tolerances (n values), or NULL for atol
     double h_init;   ///< first step (s); 0: chosen automatically
     double h_max;    ///< largest step (s); 0: no limit but the interval
     double event_tol;///< time tolerance (s) of located events

@@ -44,42 +44,46 @@ bmd_vec3 bmd_geodetic_to_ecef(const bmd_earth *e, double lat_rad, double lon_rad
 /* Heikkinen's closed-form solution (M. Heikkinen, "Geschlossene Formeln zur Berechnung raeumlicher
  * geodaetischer Koordinaten aus rechtwinkligen Koordinaten", Z. Vermess. 107, 1982, 207-211), as
  * written in J. Zhu, "Conversion of Earth-centered Earth-fixed coordinates to geodetic
- * coordinates", IEEE Trans. AES 30(3), 1994, eqs. (1)-(14). */
+ * coordinates", IEEE Trans. AES 30(3), 1994, eqs. (1)-(14). Returns the height; *zn gets
+ * z + e'^2 z0, so that tan(lat) = zn / p and the surface normal is along (x, y, zn). */
+static double heikkinen(const bmd_earth *e, bmd_vec3 r, double p2, double *zn)
+{
+    if (e->e2 == 0.0) {
+        /* Sphere. */
+        *zn = r.z;
+        return sqrt(p2 + r.z * r.z) - e->a_m;
+    }
+    double p = sqrt(p2);
+    double a = e->a_m;
+    double b = e->b_m;
+    double e2 = e->e2;
+    double z2 = r.z * r.z;
+    double f_ = 54.0 * b * b * z2;
+    double g = p2 + (1.0 - e2) * z2 - e2 * (a * a - b * b);
+    double c = e2 * e2 * f_ * p2 / (g * g * g);
+    double s = cbrt(1.0 + c + sqrt(c * c + 2.0 * c));
+    double k = s + 1.0 + 1.0 / s;
+    double pp = f_ / (3.0 * k * k * g * g);
+    double q = sqrt(1.0 + 2.0 * e2 * e2 * pp);
+    double r0 = -(pp * e2 * p) / (1.0 + q) +
+                sqrt(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z2 / (q * (1.0 + q)) -
+                     0.5 * pp * p2);
+    double t = p - e2 * r0;
+    double u = sqrt(t * t + z2);
+    double v = sqrt(t * t + (1.0 - e2) * z2);
+    double z0 = b * b * r.z / (a * v);
+    *zn = r.z + e->ep2 * z0;
+    return u * (1.0 - b * b / (a * v));
+}
+
 void bmd_ecef_to_geodetic(const bmd_earth *e, bmd_vec3 r, double *lat_rad, double *lon_rad,
                           double *h_m)
 {
     double p2 = r.x * r.x + r.y * r.y;
-    double p = sqrt(p2);
-    double lat;
-    double h;
-    if (e->e2 == 0.0) {
-        /* Sphere. */
-        lat = atan2(r.z, p);
-        h = sqrt(p2 + r.z * r.z) - e->a_m;
-    } else {
-        double a = e->a_m;
-        double b = e->b_m;
-        double e2 = e->e2;
-        double z2 = r.z * r.z;
-        double f_ = 54.0 * b * b * z2;
-        double g = p2 + (1.0 - e2) * z2 - e2 * (a * a - b * b);
-        double c = e2 * e2 * f_ * p2 / (g * g * g);
-        double s = cbrt(1.0 + c + sqrt(c * c + 2.0 * c));
-        double k = s + 1.0 + 1.0 / s;
-        double pp = f_ / (3.0 * k * k * g * g);
-        double q = sqrt(1.0 + 2.0 * e2 * e2 * pp);
-        double r0 = -(pp * e2 * p) / (1.0 + q) +
-                    sqrt(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z2 / (q * (1.0 + q)) -
-                         0.5 * pp * p2);
-        double t = p - e2 * r0;
-        double u = sqrt(t * t + z2);
-        double v = sqrt(t * t + (1.0 - e2) * z2);
-        double z0 = b * b * r.z / (a * v);
-        h = u * (1.0 - b * b / (a * v));
-        lat = atan2(r.z + e->ep2 * z0, p);
-    }
+    double zn;
+    double h = heikkinen(e, r, p2, &zn);
     if (lat_rad)
-        *lat_rad = lat;
+        *lat_rad = atan2(zn, sqrt(p2));
     if (lon_rad)
         *lon_rad = atan2(r.y, r.x);
     if (h_m)
@@ -88,8 +92,17 @@ void bmd_ecef_to_geodetic(const bmd_earth *e, bmd_vec3 r, double *lat_rad, doubl
 
 double bmd_ecef_height(const bmd_earth *e, bmd_vec3 r_ecef)
 {
-    double h;
-    bmd_ecef_to_geodetic(e, r_ecef, NULL, NULL, &h);
+    double zn;
+    return heikkinen(e, r_ecef, r_ecef.x * r_ecef.x + r_ecef.y * r_ecef.y, &zn);
+}
+
+double bmd_ecef_height_normal(const bmd_earth *e, bmd_vec3 r_ecef, bmd_vec3 *normal)
+{
+    double zn;
+    double h = heikkinen(e, r_ecef, r_ecef.x * r_ecef.x + r_ecef.y * r_ecef.y, &zn);
+    /* The normal through the point is along (x, y, z + e'^2 z0): tan(lat) = (z + e'^2 z0) / p. */
+    if (normal)
+        *normal = bmd_v3_unit(bmd_v3(r_ecef.x, r_ecef.y, zn));
     return h;
 }
 

@@ -30,11 +30,25 @@ static const double D1 = -12715105075.0 / 11282082432.0, D3 = 87487479700.0 / 32
                     D4 = -10690763975.0 / 1880347072.0, D5 = 701980252875.0 / 199316789632.0,
                     D6 = -1453857185.0 / 822651844.0, D7 = 69997945.0 / 29380423.0;
 
+/* Absolute tolerance of component i. */
+#define ATOL(o, i) ((o)->atol_vec ? (o)->atol_vec[i] : (o)->atol)
+
+static bool atol_ok(int n, const bmd_ode_opts *o)
+{
+    if (!o->atol_vec)
+        return true;
+    for (int i = 0; i < n; i++)
+        if (!(o->atol_vec[i] > 0.0) || !isfinite(o->atol_vec[i]))
+            return false;
+    return true;
+}
+
 bmd_ode_opts bmd_ode_default_opts(void)
 {
     bmd_ode_opts o;
     o.rtol = 1e-9;
     o.atol = 1e-6;
+    o.atol_vec = NULL;
     o.h_init = 0.0;
     o.h_max = 0.0;
     o.event_tol = 1e-9;
@@ -68,7 +82,7 @@ static double initial_step(const bmd_ode_run *run, double t0, const double y0[],
     double dnf = 0.0;
     double dny = 0.0;
     for (int i = 0; i < n; i++) {
-        double sk = o->atol + o->rtol * fabs(y0[i]);
+        double sk = ATOL(o, i) + o->rtol * fabs(y0[i]);
         dnf += (f0[i] / sk) * (f0[i] / sk);
         dny += (y0[i] / sk) * (y0[i] / sk);
     }
@@ -83,7 +97,7 @@ static double initial_step(const bmd_ode_run *run, double t0, const double y0[],
         return h;
     double der2 = 0.0;
     for (int i = 0; i < n; i++) {
-        double sk = o->atol + o->rtol * fabs(y0[i]);
+        double sk = ATOL(o, i) + o->rtol * fabs(y0[i]);
         der2 += ((f1[i] - f0[i]) / sk) * ((f1[i] - f0[i]) / sk);
     }
     der2 = sqrt(der2) / h;
@@ -127,7 +141,7 @@ bmd_status bmd_ode_dopri5(bmd_ode_run *run, double t0, const double y0[], double
 {
     const int n = run->n;
     if (n < 1 || n > BMD_ODE_MAXN || !run->f || !isfinite(t0) || !isfinite(t_end) ||
-        run->n_events < 0 || run->n_events > 8 || !(o->rtol > 0.0) || !(o->atol > 0.0))
+        run->n_events < 0 || run->n_events > 8 || !(o->rtol >= 0.0) || !(o->atol > 0.0) || !atol_ok(n, o))
         return BMD_ERR_ARG;
     run->terminal_event = -1;
     run->n_hits = 0;
@@ -203,7 +217,7 @@ bmd_status bmd_ode_dopri5(bmd_ode_run *run, double t0, const double y0[], double
 
         double err = 0.0;
         for (int i = 0; i < n; i++) {
-            double sk = o->atol + o->rtol * fmax(fabs(y[i]), fabs(y1[i]));
+            double sk = ATOL(o, i) + o->rtol * fmax(fabs(y[i]), fabs(y1[i]));
             double ei = hs * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] +
                               E7 * k7[i]);
             err += (ei / sk) * (ei / sk);

@@ -10,7 +10,8 @@
  *     section, Kiefer 1953); lofted/depressed take the roots; an apogee constraint is one more
  *     regula falsi on the kick between a root and the minimum-energy kick;
  *   - the azimuth is corrected by the angle between the impact and aim directions seen from the
- *     launch point (Earth rotation and J2 deflect the flight) until the miss is within tolerance.
+ *     launch point (Earth rotation and J2 deflect the flight), with a secant estimate of how the
+ *     impact direction turns with the launch direction, until the miss is within tolerance.
  * Every evaluation is a complete flight: rotation, J2 and drag are all accounted for. */
 #include "bmd/targeting.h"
 
@@ -351,7 +352,9 @@ bmd_status bmd_target(const bmd_vehicle *v, const bmd_aim *aim, const bmd_flight
     bmd_traj_init(&s.tr);
     double tol = aim->tolerance_m > 0.0 ? aim->tolerance_m : 10.0;
     bmd_status st = BMD_ERR_NO_CONVERGE;
-    for (int it = 0; it < 8; it++) {
+    double az_prev = s.az;
+    double az_imp_prev = 0.0;
+    for (int it = 0; it < 12; it++) {
         /* Aim the range at the target's distance corrected by the last cross-track geometry. */
         s.range_goal = range;
         bmd_status si;
@@ -384,9 +387,18 @@ bmd_status bmd_target(const bmd_vehicle *v, const bmd_aim *aim, const bmd_flight
             st = BMD_OK;
             break;
         }
-        s.az = wrap_pi(s.az + wrap_pi(az_t - f.impact_azimuth_rad));
-        /* A pure range error left over (the azimuth was already right) is corrected by aiming
-         * the range goal at the target's distance again next time; nothing else to do. */
+        /* Secant step on the impact azimuth as a function of the launch azimuth: the slope is
+         * about 1 for flat flights but well below 1 for steep ones (a near-vertical shot turns
+         * its impact direction less than its launch direction). */
+        double slope = 1.0;
+        if (it > 0 && fabs(s.az - az_prev) > 1e-12) {
+            slope = wrap_pi(f.impact_azimuth_rad - az_imp_prev) / wrap_pi(s.az - az_prev);
+            if (!(slope > 0.2 && slope < 5.0))
+                slope = 1.0;
+        }
+        az_prev = s.az;
+        az_imp_prev = f.impact_azimuth_rad;
+        s.az = wrap_pi(s.az + wrap_pi(az_t - f.impact_azimuth_rad) / slope);
     }
     res->n_flights = s.n_flights;
     bmd_traj_free(&s.tr);

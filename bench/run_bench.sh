@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# run_bench.sh: bmdsim against the scipy reference, in one run, on one core.
+#
+# Runs $BUILD_DIR/bench/bench_flight (built by `make bench`; this script builds nothing) and
+# /usr/bin/python3 bench/reference.py on the same cases, checks that their impact points agree
+# within 100 m (matched accuracy), and writes bench/results/latest.json and a table.
+# Exit status: 0; 1 when a program fails or an impact difference exceeds 100 m (then nothing is
+# written: the comparison is not at matched accuracy and must not be reported); 2 bad setup.
+#
+# Environment: BUILD_DIR (default <repo>/build), BENCH_CPU (the core both programs are pinned to
+# with taskset, default 0; "none" to not pin), BENCH_QUICK=1 (short timing, for a smoke test;
+# the results then go to bench/results/quick.json instead of latest.json).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+build="${BUILD_DIR:-$repo/build}"
+exe="$build/bench/bench_flight"
+py=/usr/bin/python3
+results="$here/results"
+max_diff_m=100
+
+if [[ ! -x "$exe" ]]; then
+    echo "run_bench.sh: $exe not found: build it first (make bench)" >&2
+    exit 2
+fi
+if [[ ! -x "$py" ]] || ! "$py" -c 'import scipy, yaml' 2>/dev/null; then
+    echo "run_bench.sh: $py with scipy and yaml is needed (Debian: python3-scipy python3-yaml)" >&2
+    exit 2
+fi
+
+# The cases, once for both programs.
+case_args=(
+    --launch-lat-deg 51.667 --launch-lon-deg 45.567
+    # (a) ICBM free flight from burnout, about 10,000 km
+    --free-alt-km 200 --free-speed-m-s 7130 --free-gamma-deg 23 --free-azimuth-deg 320
+    --free-beta-kg-m2 10000
+    # (b) boosted flight of the catalog's ss-27, every stage burnt
+    --missile ss-27 --azimuth-deg 320 --kick-deg 67 --cutoff-s inf
+)
+# Tolerances (see bench/README.md): each converged to a few metres at most.
+bmd_tol=(--rtol 1e-8 --atol-m 1e-4)
+ref_tol=(--method DOP853 --rtol 1e-7 --atol 1e-6)
+if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+    timing=(--repeats 1 --min-seconds 0.2)
+    out_name=quick.json
+else
+    timing=(--repeats 5 --min-seconds 0.5)
+    out_name=latest.json
+fi
+
+pin=()
+cpu="${BENCH_CPU:-0}"
+if [[ "$cpu" != none ]] && command -v taskset >/dev/null 2>&1; then
+    pin=(taskset -c "$cpu")
+else
+    cpu=none
+fi
+# One core: no helper threads in numpy's BLAS either.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+export BMDSIM_DATA="${BMDSIM_DATA:-$repo/data}"
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+echo "bmdsim:    ${pin[*]} $exe ${bmd_tol[*]}" >&2
+"${pin[@]}" "$exe" "${case_args[@]}" "${bmd_tol[@]}" "${timing[@]}" >"$tmp/bmdsim.json"
+echo "reference: ${pin[*]} $py bench/reference.py ${ref_tol[*]}" >&2
+"${pin[@]}" "$py" "$here/reference.py" "${case_args[@]}" "${ref_tol[@]}" "${timing[@]}" \
+    >"$tmp/reference.json"
+
+mkdir -p "$results"
+"$py" - "$tmp/bmdsim.json" "$tmp/reference.json" "$results/$out_name" "$build" "$cpu" \
+    "$max_diff_m" <<'EOF'
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import subprocess
+import sys
+
+bm_path, ref_path, out_path, build, cpu, max_diff = sys.argv[1:7]
+max_diff = float(max_diff)
+bm = json.load(open(bm_path))
+ref = json.load(open(ref_path))
+
+A = 6378137.0
+F = 1.0 / 298.257223563
+E2 = F * (2.0 - F)
+
+
+def dist_m(lat1, lon1, lat2, lon2):
+    """Distance on the WGS-84 ellipsoid between nearby points (local metric at the mean
+    latitude; relative error ~1e-6 below 10 km)."""
+    phi = math.radians(0.5 * (lat1 + lat2))
+    w = math.sqrt(1.0 - E2 * math.sin(phi) ** 2)
+    dlon = (lon2 - lon1 + 180.0) % 360.0 - 180.0
+    return math.hypot(A * (1.0 - E2) / w ** 3 * math.radians(lat2 - lat1),
+                      A / w * math.cos(phi) * math.radians(dlon))
+
+
+def sh(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception:
+        return None
+
+
+cpu_model = None
+try:
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu_model = line.split(":", 1)[1].strip()
+            break
+except OSError:
+    pass
+cache = {}
+try:
+    for line in open(os.path.join(build, "CMakeCache.txt")):
+        m = re.match(r"^(CMAKE_C_COMPILER|CMAKE_BUILD_TYPE|CMAKE_C_FLAGS_RELEASE|"
+                     r"CMAKE_C_FLAGS):[A-Z]+=(.*)$", line.strip())
+        if m:
+            cache[m.group(1)] = m.group(2)
+except OSError:
+    pass
+cc = cache.get("CMAKE_C_COMPILER")
+cc_version = sh(cc, "--version").splitlines()[0] if cc and sh(cc, "--version") else None
+
+refs = {c["name"]: c for c in ref["cases"]}
+cases = []
+bad = []
+for b in bm["cases"]:
+    r = refs[b["name"]]
+    d = dist_m(b["impact_lat_deg"], b["impact_lon_deg"], r["impact_lat_deg"], r["impact_lon_deg"])
+    conv = None
+    if "check_impact_lat_deg" in r:
+        conv = dist_m(b["tight_impact_lat_deg"], b["tight_impact_lon_deg"],
+                      r["check_impact_lat_deg"], r["check_impact_lon_deg"])
+    if not d <= max_diff:
+        bad.append((b["name"], d))
+    cases.append(dict(
+        name=b["name"],
+        bmdsim_per_s=round(b["per_s"], 3),
+        reference_per_s=round(r["per_s"], 4),
+        ratio=round(b["per_s"] / r["per_s"], 2),
+        max_impact_difference_m=round(d, 3),
+        bmdsim_us_per_flight=round(b["us_per_flight"], 3),
+        reference_ms_per_flight=round(r["ms_per_flight"], 4),
+        median=dict(bmdsim_per_s=round(b["per_s_median"], 3),
+                    reference_per_s=round(r["per_s_median"], 4),
+                    ratio=round(b["per_s_median"] / r["per_s_median"], 2),
+                    bmdsim_us_per_flight=round(b["us_per_flight_median"], 3)),
+        bmdsim_impact_deg=[b["impact_lat_deg"], b["impact_lon_deg"]],
+        reference_impact_deg=[r["impact_lat_deg"], r["impact_lon_deg"]],
+        bmdsim_self_difference_m=round(b["impact_difference_vs_tight_m"], 3),
+        reference_self_difference_m=(round(r["impact_difference_vs_tight_m"], 3)
+                                     if "impact_difference_vs_tight_m" in r else None),
+        converged_impact_difference_m=None if conv is None else round(conv, 3),
+        range_km=round(b["range_km"], 3),
+        flight_time_s=round(b["flight_time_s"], 3),
+        apogee_km=round(b["apogee_km"], 3),
+        bmdsim_fevals=b["n_fevals"],
+        reference_fevals=r["n_fevals"],
+        setup={k: b[k] for k in ("kind", "burnout", "missile", "launch", "guidance") if k in b},
+    ))
+
+out = dict(
+    date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    machine=dict(cpu=cpu_model, logical_cpus=os.cpu_count(), pinned_cpu=cpu,
+                 load_average=os.getloadavg(), kernel=platform.release(),
+                 os=platform.platform(), compiler=cc_version,
+                 build_type=cache.get("CMAKE_BUILD_TYPE"),
+                 c_flags=(cache.get("CMAKE_C_FLAGS", "") + " " +
+                          cache.get("CMAKE_C_FLAGS_RELEASE", "")).strip(),
+                 python=ref["python"], scipy=ref["scipy"], numpy=ref["numpy"]),
+    bmdsim=dict(version=bm["bmdsim_version"], integrator="DOPRI5 5(4), bmd_ode_dopri5",
+                rtol=bm["cases"][0]["rtol"], atol_m=bm["cases"][0]["atol_m"],
+                check_rtol=bm["cases"][0]["tight_rtol"]),
+    reference=dict(program="bench/reference.py", integrator="scipy.integrate.solve_ivp",
+                   method=ref["method"], rtol=ref["rtol"], atol=ref["atol"]),
+    timing="per_s: the fastest of 5 batches of >= 0.5 s each (median batch under 'median'); "
+           "both programs in the same run, pinned to the same core",
+    matched_accuracy_m=max_diff,
+    cases=cases,
+)
+# The issue's aims: ratio >= 1000 for both cases, < 50 us per free ICBM flight.
+out["aims"] = dict(ratio_at_least=1000, icbm_free_us_per_flight_below=50,
+                   ratio_met=all(c["ratio"] >= 1000 for c in cases),
+                   icbm_free_us_met=all(c["bmdsim_us_per_flight"] < 50 for c in cases
+                                        if c["name"] == "icbm-free"))
+
+print()
+print(f"{'case':<12} {'bmdsim/s':>10} {'us/flight':>10} {'ref/s':>8} {'ms/flight':>10} "
+      f"{'ratio':>7} {'(median)':>9} {'impact diff':>12} {'self: bmd':>10} {'ref':>7}")
+for c in cases:
+    print(f"{c['name']:<12} {c['bmdsim_per_s']:>10.0f} {c['bmdsim_us_per_flight']:>10.1f} "
+          f"{c['reference_per_s']:>8.1f} {c['reference_ms_per_flight']:>10.2f} "
+          f"{c['ratio']:>7.0f} {c['median']['ratio']:>9.0f} "
+          f"{c['max_impact_difference_m']:>10.2f} m {c['bmdsim_self_difference_m']:>8.2f} m "
+          f"{c['reference_self_difference_m'] if c['reference_self_difference_m'] is not None else float('nan'):>5.2f} m")
+print()
+if bad:
+    for name, d in bad:
+        print(f"run_bench.sh: {name}: impact points {d:.1f} m apart (> {max_diff:g} m): not at "
+              f"matched accuracy; nothing written", file=sys.stderr)
+    sys.exit(1)
+with open(out_path, "w") as f:
+    json.dump(out, f, indent=2)
+    f.write("\n")
+print(f"wrote {os.path.relpath(out_path)}")
+EOF
