@@ -38,7 +38,8 @@ typedef struct params {
     char missile[32];
     double azimuth_deg, kick_deg, cutoff_s;
     /* integrator */
-    double rtol, atol_m, tight_rtol;
+    double rtol, atol_m, atol_m_s; /* NaN: the library's default (bmd_flight_default_opts) */
+    double tight_rtol;
     double min_seconds;
     int repeats;
     char only[32];
@@ -58,8 +59,9 @@ static void defaults(params *p)
     p->azimuth_deg = 320.0;
     p->kick_deg = 67.0;
     p->cutoff_s = INFINITY;
-    p->rtol = 1e-8;
-    p->atol_m = 1e-4;
+    p->rtol = NAN;
+    p->atol_m = NAN;
+    p->atol_m_s = NAN;
     p->tight_rtol = 1e-12;
     p->min_seconds = 0.5;
     p->repeats = 5;
@@ -71,9 +73,11 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: bench_flight [options]\n"
             "  --case all|icbm-free|ss-27     which case(s) to run (all)\n"
-            "  --rtol R                       integrator relative tolerance (1e-8)\n"
-            "  --atol-m A                     absolute tolerance, m and m/s (1e-4)\n"
-            "  --tight-rtol R                 tolerance of the accuracy check flight (1e-12)\n"
+            "  --rtol R                       integrator relative tolerance (library default)\n"
+            "  --atol-m A                     absolute tolerance on position, m (library default)\n"
+            "  --atol-m-s A                   absolute tolerance on velocity, m/s (library default)\n"
+            "  --tight-rtol R                 rtol of the accuracy check flight (1e-12; atol 1e-6 m,\n"
+            "                                 1e-9 m/s)\n"
             "  --min-seconds S                least time of one timed batch (0.5)\n"
             "  --repeats K                    timed batches (5): the best and the median\n"
             "  --launch-lat-deg X --launch-lon-deg X      launch / burnout point (51.667, 45.567)\n"
@@ -100,6 +104,7 @@ static int parse(int argc, char **argv, params *p)
         {"--cutoff-s", offsetof(params, cutoff_s)},
         {"--rtol", offsetof(params, rtol)},
         {"--atol-m", offsetof(params, atol_m)},
+        {"--atol-m-s", offsetof(params, atol_m_s)},
         {"--tight-rtol", offsetof(params, tight_rtol)},
         {"--min-seconds", offsetof(params, min_seconds)},
     };
@@ -192,11 +197,16 @@ static int run_case(const char *name, const flyer *f, bool first)
     const params *p = f->p;
     bmd_flight_opts o = bmd_flight_default_opts(); /* WGS-84, rotation, J2, atmosphere */
     o.keep_path = false;
-    o.rtol = p->rtol;
-    o.atol_m = p->atol_m;
+    if (!isnan(p->rtol))
+        o.rtol = p->rtol;
+    if (!isnan(p->atol_m))
+        o.atol_m = p->atol_m;
+    if (!isnan(p->atol_m_s))
+        o.atol_m_s = p->atol_m_s;
     bmd_flight_opts ot = o;
     ot.rtol = p->tight_rtol;
-    ot.atol_m = fmin(p->atol_m, 1e-6);
+    ot.atol_m = fmin(o.atol_m, 1e-6);
+    ot.atol_m_s = fmin(o.atol_m_s, 1e-9);
 
     bmd_trajectory tr;
     bmd_traj_init(&tr);
@@ -272,7 +282,8 @@ static int run_case(const char *name, const flyer *f, bool first)
         printf("      \"guidance\": {\"azimuth_deg\": %.17g, \"kick_deg\": %.17g, \"cutoff_s\": %s},\n",
                p->azimuth_deg, p->kick_deg, cut);
     }
-    printf("      \"rtol\": %.3g,\n      \"atol_m\": %.3g,\n", o.rtol, o.atol_m);
+    printf("      \"rtol\": %.3g,\n      \"atol_m\": %.3g,\n      \"atol_m_s\": %.3g,\n", o.rtol,
+           o.atol_m, o.atol_m_s);
     printf("      \"impact_lat_deg\": %.15f,\n      \"impact_lon_deg\": %.15f,\n",
            s.impact_lat_rad / BMD_DEG, s.impact_lon_rad / BMD_DEG);
     printf("      \"range_km\": %.6f,\n      \"flight_time_s\": %.6f,\n", s.range_m / 1e3,

@@ -3,7 +3,7 @@
 # it prints the exact command to run and fails. Why each package is there: docs/dependencies.md.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libproj-dev libyaml-dev libcjson-dev liberfa-dev
-      python3 python3-scipy python3-yaml)
+      librandom123-dev python3 python3-scipy python3-yaml)
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -157,7 +157,7 @@ static void test_geodetic_grid(void)
                 double hh = bmd_ecef_height(&e, r);
                 ENSURE(hh == h2 || (isnan(hh) && isnan(h2)));
                 if (!isfinite(lat2) || !isfinite(lon2) || !isfinite(h2)) {
-                    /* KNOWN BUG, see test_geodetic_near_axis. */
+                    /* would be the near-axis NaN regression, see test_geodetic_near_axis. */
                     n_nan++;
                     w_nan_lat = fmin(w_nan_lat, fabs(latd));
                     continue;
@@ -201,7 +201,7 @@ static void test_geodetic_grid(void)
     fprintf(stderr, "  (eraGc2gde itself vs the reference: dlat %.3g rad, dh %.3g m)\n",
             w_erfa_ref.lat, w_erfa_ref.h);
     if (n_nan)
-        fprintf(stderr, "  KNOWN BUG: %ld of %ld grid points give NaN (all at |lat| >= %.9f deg, "
+        fprintf(stderr, "  REGRESSION: %ld of %ld grid points give NaN (all at |lat| >= %.9f deg, "
                         "within 0.1 mm of the polar axis)\n",
                 n_nan, n, w_nan_lat);
     CHECK_NEAR((double)n_nan, 0.0, 0.0);
@@ -265,11 +265,68 @@ static void test_ecef_random_vs_erfa(void)
     CHECK_NEAR(w_erfa.h, 0.0, 1e-4);
 }
 
+/* bmd_ecef_height_normal: the height equals bmd_ecef_to_geodetic's, the normal is the geodetic
+ * "up" (cos lat cos lon, cos lat sin lon, sin lat) at the reference latitude, and both are
+ * unchanged (the normal turned with the point) in a frame turned about z. */
+static void test_height_normal(void)
+{
+    bmd_earth e = bmd_earth_make(BMD_EARTH_WGS84, true, true);
+    double w_h = 0.0, w_n = 0.0, w_rot_h = 0.0, w_rot_n = 0.0, w_unit = 0.0;
+    long n_nan = 0;
+    for (int i = 0; i < 50000; i++) {
+        double rad = 6.34e6 + (4.2e7 - 6.34e6) * urand() * urand();
+        double zc = 2.0 * urand() - 1.0;
+        double az = 2.0 * BMD_PI * urand();
+        double sn = sqrt(1.0 - zc * zc);
+        bmd_vec3 r = bmd_v3(rad * sn * cos(az), rad * sn * sin(az), rad * zc);
+        bmd_vec3 nrm = bmd_v3(NAN, NAN, NAN);
+        double h = bmd_ecef_height_normal(&e, r, &nrm);
+        double h2, rlat, rh;
+        bmd_ecef_to_geodetic(&e, r, NULL, NULL, &h2);
+        if (!isfinite(h) || !isfinite(nrm.x)) {
+            n_nan++;
+            continue;
+        }
+        w_h = upd(w_h, fabs(h - h2));
+        ref_geodetic(r.x, r.y, r.z, &rlat, &rh);
+        double lon = atan2(r.y, r.x);
+        bmd_vec3 up = bmd_v3(cos(rlat) * cos(lon), cos(rlat) * sin(lon), sin(rlat));
+        w_n = upd(w_n, bmd_v3_norm(bmd_v3_sub(nrm, up)));
+        w_unit = upd(w_unit, fabs(bmd_v3_norm(nrm) - 1.0));
+        /* The same point in a frame turned by an arbitrary angle about z (e.g. ECI). */
+        double th = 2.0 * BMD_PI * urand();
+        double c = cos(th), s = sin(th);
+        bmd_vec3 rr = bmd_v3(c * r.x - s * r.y, s * r.x + c * r.y, r.z);
+        bmd_vec3 nr;
+        double hr = bmd_ecef_height_normal(&e, rr, &nr);
+        w_rot_h = upd(w_rot_h, fabs(hr - h));
+        bmd_vec3 nrot = bmd_v3(c * nrm.x - s * nrm.y, s * nrm.x + c * nrm.y, nrm.z);
+        w_rot_n = upd(w_rot_n, bmd_v3_norm(bmd_v3_sub(nr, nrot)));
+    }
+    CHECK_NEAR(bmd_ecef_height_normal(&e, bmd_v3(WGS84_A + 5.0, 0.0, 0.0), NULL), 5.0, 1e-8);
+    bmd_vec3 ns;
+    bmd_earth sph = bmd_earth_make(BMD_EARTH_SPHERE, false, false);
+    CHECK_NEAR(bmd_ecef_height_normal(&sph, bmd_v3(3e6, 4e6, 12e6), &ns), 13e6 - 6371008.8, 1e-8);
+    CHECK_NEAR(bmd_v3_norm(bmd_v3_sub(ns, bmd_v3(3.0 / 13.0, 4.0 / 13.0, 12.0 / 13.0))), 0.0,
+               1e-15);
+    fprintf(stderr,
+            "  height_normal (50000 points): h vs ecef_to_geodetic %.3g m; normal vs reference "
+            "up %.3g; |normal| - 1 %.3g; turned frame: h %.3g m, normal %.3g\n",
+            w_h, w_n, w_unit, w_rot_h, w_rot_n);
+    CHECK_NEAR((double)n_nan, 0.0, 0.0);
+    CHECK_NEAR(w_h, 0.0, 0.0);
+    CHECK_NEAR(w_n, 0.0, 1e-12);
+    CHECK_NEAR(w_unit, 0.0, 1e-15);
+    CHECK_NEAR(w_rot_h, 0.0, 1e-6);
+    CHECK_NEAR(w_rot_n, 0.0, 1e-12);
+}
+
 /* Points on and next to the polar axis.
- * KNOWN BUG (reported; earth.c is not edited here): for points within a few decimetres of the
+ * Regression test (a bug this test found, now fixed): for points within a few decimetres of the
  * polar axis and above about 1 m height, the square root in Heikkinen's r0 gets an argument
  * that should be ~0 but rounds to a small negative number (-0.0078 m^2, one ulp of a^2), and
- * bmd_ecef_to_geodetic returns NaN latitude and height. E.g. (0, 0, b + 1e7) or
+ * bmd_ecef_to_geodetic returns NaN latitude and height (and bmd_ecef_height,
+ * bmd_ecef_height_normal NaN height and normal: the same code). E.g. (0, 0, b + 1e7) or
  * (0.05, 0, b + 1) give NaN; expected lat = 90 deg (to 1e-8 rad), h = 1e7 m / 1 m. */
 static void test_geodetic_near_axis(void)
 {
@@ -286,11 +343,13 @@ static void test_geodetic_near_axis(void)
                 double lat, h, rlat, rh;
                 bmd_ecef_to_geodetic(&e, r, &lat, NULL, &h);
                 ref_geodetic(r.x, r.y, r.z, &rlat, &rh);
+                bmd_vec3 nrm;
+                double hn = bmd_ecef_height_normal(&e, r, &nrm);
                 n++;
-                if (!isfinite(lat) || !isfinite(h)) {
+                if (!isfinite(lat) || !isfinite(h) || !isfinite(hn) || !isfinite(nrm.z)) {
                     if (n_nan < 3)
                         fprintf(stderr,
-                                "  KNOWN BUG: ecef_to_geodetic(%.17g, 0, %.17g) = NaN; "
+                                "  REGRESSION: ecef_to_geodetic(%.17g, 0, %.17g) = NaN; "
                                 "expected lat %.17g rad, h %.10g m\n",
                                 r.x, r.z, rlat, rh);
                     n_nan++;
@@ -992,6 +1051,7 @@ int main(void)
     RUN(test_geodetic_grid);
     RUN(test_ecef_random_vs_erfa);
     RUN(test_geodetic_near_axis);
+    RUN(test_height_normal);
     RUN(test_geodetic_special_points);
     RUN(test_longitude_range);
     RUN(test_geodetic_published);

@@ -920,7 +920,7 @@ static void test_feval_count(void)
     fevals = 0;
     ENSURE(bmd_ode_dopri5(&r2, 0.0, s0, 2.0 * PI, &o) == BMD_OK);
     if (r2.n_fevals != fevals)
-        fprintf(stderr, "  KNOWN BUG: n_fevals %ld but the right-hand side ran %ld times "
+        fprintf(stderr, "  REGRESSION: n_fevals %ld but the right-hand side ran %ld times "
                         "(the automatic first-step estimate's evaluation is not counted)\n",
                 r2.n_fevals, fevals);
     CHECK_NEAR((double)r2.n_fevals, (double)fevals, 0.0);
@@ -929,7 +929,7 @@ static void test_feval_count(void)
 }
 
 /* Intervals that are short but span many ulps of t are integrated, not refused.
- * KNOWN BUG (reported; ode.c is not edited here): the step-size floor
+ * Regression test (a bug this test found, now fixed): the step-size floor
  * |h| <= 1e-13 max(|t|, 1) is applied to the whole remaining interval, so any interval shorter
  * than that (about 450 ulps of t, and any interval under 1e-13 s near t = 0) is refused with
  * BMD_ERR_STEP and no step taken: e.g. t0 = 1e4, t_end = 1e4 + 1e-10 (55 ulps), or t0 = 0,
@@ -952,7 +952,7 @@ static void test_short_interval(void)
             if (st != BMD_OK) {
                 if (n_fail < 2)
                     fprintf(stderr,
-                            "  KNOWN BUG: dopri5 from t0 = %.17g to t_end = %.17g (span %.3g s) "
+                            "  REGRESSION: dopri5 from t0 = %.17g to t_end = %.17g (span %.3g s) "
                             "returns %s; expected BMD_OK with y = exp(-span)\n",
                             t0s[i], te, te - t0s[i], bmd_status_str(st));
                 n_fail++;

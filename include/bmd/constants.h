@@ -11,8 +11,9 @@
 #define BMD_WGS84_MU_M3_S2 3.986004418e14
 /// WGS-84 nominal mean angular velocity of the Earth (rad/s). NIMA TR8350.2, table 3.1.
 #define BMD_WGS84_OMEGA_RAD_S 7.292115e-5
-/// Second zonal harmonic, unnormalised (J2 = -sqrt(5) C20 with C20 = -484.16685e-6 of EGM96).
-/// 1.08262668e-3 as in NIMA TR8350.2 table 3.3 (derived).
+/// Second zonal harmonic, unnormalised: J2 = -sqrt(5) C20bar with the EGM96 value
+/// C20bar = -0.484165371736e-3 (NIMA TR8350.2, 3rd ed., table 5.1), giving 1.08262668e-3.
+/// (The ellipsoid's own C20bar = -484.16685e-6 of table 3.1 would give 1.0826300e-3.)
 #define BMD_WGS84_J2 1.08262668e-3
 /// Mean radius of the Earth for the plain-sphere model (m): the IUGG mean radius
 /// R1 = (2a + b)/3 of WGS-84 (Moritz, Geodetic Reference System 1980, J. Geodesy 74, 2000).

@@ -38,8 +38,9 @@ typedef struct bmd_ode_segment {
     double c[5][BMD_ODE_MAXN];
 } bmd_ode_segment;
 
-/// Called once for each accepted step with its interpolant (the last one truncated at a terminal
-/// event). Returns 0, or non-zero (e.g. out of memory) to abort the integration.
+/// Called once for each accepted step with its interpolant. At a terminal event the last step's
+/// whole interpolant is passed; it is valid only up to run->t. Returns 0, or non-zero (e.g. out
+/// of memory) to abort the integration.
 typedef int (*bmd_ode_sink)(const bmd_ode_segment *seg, int n, void *ctx);
 
 /// Accuracy and limits. Error per step is measured per component against
@@ -71,7 +72,7 @@ typedef struct bmd_ode_run {
     bmd_ode_fn f;                 ///< right-hand side
     void *params;                 ///< passed to f and to the event functions
     const bmd_ode_event *events;  ///< events to locate (may be NULL)
-    int n_events;
+    int n_events;                 ///< 0 to 8
     bmd_ode_sink sink;            ///< receives each step's interpolant (may be NULL)
     void *sink_ctx;
     /* Returned. */
@@ -90,8 +91,9 @@ typedef struct bmd_ode_run {
 /// dense output of Shampine, Math. Comp. 46, 1986, as in Hairer, Norsett & Wanner, Solving ODE I,
 /// 2nd ed., II.5 and II.6). t_end may be below t0 (backward integration).
 /// Returns BMD_OK (run->t, run->y hold the end), BMD_ERR_STEP when the step size underflows or
-/// max_steps is reached, BMD_ERR_NONFINITE when the state becomes NaN or infinite, BMD_ERR_ARG
-/// for bad arguments; on error run->t, run->y hold the last accepted state.
+/// max_steps is reached, BMD_ERR_NONFINITE when the state becomes NaN or infinite (or the step
+/// underflows on non-finite trial states), BMD_ERR_ARG for bad arguments or when the right-hand
+/// side returns non-zero; on error run->t, run->y hold the last accepted state.
 bmd_status bmd_ode_dopri5(bmd_ode_run *run, double t0, const double y0[], double t_end,
                           const bmd_ode_opts *opts);
 

@@ -65,9 +65,11 @@ static double heikkinen(const bmd_earth *e, bmd_vec3 r, double p2, double *zn)
     double k = s + 1.0 + 1.0 / s;
     double pp = f_ / (3.0 * k * k * g * g);
     double q = sqrt(1.0 + 2.0 * e2 * e2 * pp);
+    /* On the polar axis the radicand is exactly zero and rounding can make it slightly
+     * negative: clamp it. */
     double r0 = -(pp * e2 * p) / (1.0 + q) +
-                sqrt(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z2 / (q * (1.0 + q)) -
-                     0.5 * pp * p2);
+                sqrt(fmax(0.0, 0.5 * a * a * (1.0 + 1.0 / q) -
+                                   pp * (1.0 - e2) * z2 / (q * (1.0 + q)) - 0.5 * pp * p2));
     double t = p - e2 * r0;
     double u = sqrt(t * t + z2);
     double v = sqrt(t * t + (1.0 - e2) * z2);
@@ -84,8 +86,10 @@ void bmd_ecef_to_geodetic(const bmd_earth *e, bmd_vec3 r, double *lat_rad, doubl
     double h = heikkinen(e, r, p2, &zn);
     if (lat_rad)
         *lat_rad = atan2(zn, sqrt(p2));
-    if (lon_rad)
-        *lon_rad = atan2(r.y, r.x);
+    if (lon_rad) {
+        double lon = atan2(r.y, r.x);
+        *lon_rad = lon <= -BMD_PI ? BMD_PI : lon; /* (-pi, pi]: y = -0.0 gives -pi */
+    }
     if (h_m)
         *h_m = h;
 }

@@ -8,6 +8,7 @@
  * on the interpolant with the Illinois variant of regula falsi (Dowell & Jarratt, BIT 11, 1971). */
 #include "bmd/ode.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -75,7 +76,7 @@ static bool all_finite(int n, const double y[])
 }
 
 /* Hairer's starting step heuristic (Solving ODE I, II.4, "starting step size"). */
-static double initial_step(const bmd_ode_run *run, double t0, const double y0[], const double f0[],
+static double initial_step(bmd_ode_run *run, double t0, const double y0[], const double f0[],
                            double dir, const bmd_ode_opts *o, double span)
 {
     int n = run->n;
@@ -93,7 +94,9 @@ static double initial_step(const bmd_ode_run *run, double t0, const double y0[],
     double f1[BMD_ODE_MAXN];
     for (int i = 0; i < n; i++)
         y1[i] = y0[i] + dir * h * f0[i];
-    if (run->f(t0 + dir * h, y1, f1, run->params) != 0)
+    int rc = run->f(t0 + dir * h, y1, f1, run->params);
+    run->n_fevals++;
+    if (rc != 0)
         return h;
     double der2 = 0.0;
     for (int i = 0; i < n; i++) {
@@ -155,6 +158,11 @@ bmd_status bmd_ode_dopri5(bmd_ode_run *run, double t0, const double y0[], double
         return BMD_ERR_NONFINITE;
     if (t_end == t0)
         return BMD_OK;
+    /* An interval too short to resolve in floating point: nothing happens over it. */
+    if (fabs(t_end - t0) <= 4.0 * DBL_EPSILON * fmax(fabs(t0), fabs(t_end))) {
+        run->t = t_end;
+        return BMD_OK;
+    }
 
     const double dir = t_end > t0 ? 1.0 : -1.0;
     double y[BMD_ODE_MAXN], y1[BMD_ODE_MAXN], yt[BMD_ODE_MAXN];
@@ -176,14 +184,16 @@ bmd_status bmd_ode_dopri5(bmd_ode_run *run, double t0, const double y0[], double
     const double beta = 0.04, expo1 = 0.2 - beta * 0.75, safe = 0.9;
     bool last = false;
     bool rejected_prev = false;
+    bool nonfinite_reject = false;
     bmd_ode_segment seg;
     seg.t0 = 0.0;
 
     for (;;) {
         if (run->n_steps + run->n_rejected >= o->max_steps)
             return BMD_ERR_STEP;
-        if (fabs(h) <= 1e-13 * fmax(fabs(t), 1.0))
-            return BMD_ERR_STEP;
+        /* Step size underflow (Hairer's test: 0.1 |h| <= uround |t|). */
+        if (0.1 * fabs(h) <= DBL_EPSILON * fabs(t) || h == 0.0)
+            return nonfinite_reject ? BMD_ERR_NONFINITE : BMD_ERR_STEP;
         if ((t + dir * 1.01 * h - t_end) * dir >= 0.0) {
             h = fabs(t_end - t);
             last = true;
@@ -223,7 +233,8 @@ bmd_status bmd_ode_dopri5(bmd_ode_run *run, double t0, const double y0[], double
             err += (ei / sk) * (ei / sk);
         }
         err = sqrt(err / n);
-        if (!isfinite(err)) {
+        nonfinite_reject = !isfinite(err);
+        if (nonfinite_reject) {
             /* A non-finite trial state: shrink hard and retry. */
             run->n_rejected++;
             h *= 0.1;
