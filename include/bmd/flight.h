@@ -122,6 +122,14 @@ bmd_status bmd_fly_free(double lat_rad, double lon_rad, double h_m, double speed
                         double gamma_rad, double azimuth_rad, double beta_kg_m2,
                         const bmd_flight_opts *o, bmd_trajectory *tr);
 
+/// Free flight from an ECI state y = (r, v) (m, m/s) at time t0 (s; the Earth's rotation angle is
+/// omega t0) to impact, with drag of ballistic coefficient beta (kg/m^2; 0: none). Range is
+/// measured from the point under the start. BMD_ERR_ARG for non-finite input or a state on or
+/// below the ground heading down; BMD_ERR_UNREACHABLE at escape energy or with no impact within
+/// max_time_s.
+bmd_status bmd_fly_state(double t0_s, const double y_eci[6], double beta_kg_m2,
+                         const bmd_flight_opts *o, bmd_trajectory *tr);
+
 #ifdef __cplusplus
 }
 #endif

@@ -506,6 +506,45 @@ bmd_status bmd_fly_free(double lat_rad, double lon_rad, double h_m, double speed
     return flight_finish(&f, false);
 }
 
+bmd_status bmd_fly_state(double t0_s, const double y_eci[6], double beta_kg_m2,
+                         const bmd_flight_opts *o, bmd_trajectory *tr)
+{
+    bmd_traj_free(tr);
+    bmd_traj_init(tr);
+    tr->earth = o->earth;
+    if (!opts_ok(o) || !isfinite(t0_s) || !isfinite(beta_kg_m2) || beta_kg_m2 < 0.0)
+        return BMD_ERR_ARG;
+    for (int i = 0; i < 6; i++)
+        if (!isfinite(y_eci[i]))
+            return BMD_ERR_ARG;
+    flight f;
+    flight_setup(&f, o, tr);
+    f.t = t0_s;
+    memcpy(f.y, y_eci, sizeof f.y);
+    tr->t_start_s = t0_s;
+    tr->t_end_s = t0_s;
+    bmd_vec3 r = bmd_v3(y_eci[0], y_eci[1], y_eci[2]);
+    bmd_vec3 v = bmd_v3(y_eci[3], y_eci[4], y_eci[5]);
+    if (0.5 * bmd_v3_dot(v, v) - tr->earth.mu_m3_s2 / bmd_v3_norm(r) >= 0.0)
+        return BMD_ERR_UNREACHABLE;
+    double lat;
+    double lon;
+    double h;
+    double speed;
+    double gamma;
+    state_geo(&f, &lat, &lon, &h, &speed, &gamma);
+    if (h <= 0.0 && gamma <= 0.0)
+        return BMD_ERR_ARG;
+    tr->sum.launch_lat_rad = lat;
+    tr->sum.launch_lon_rad = lon;
+    tr->sum.burnout_time_s = t0_s;
+    tr->sum.burnout_speed_m_s = speed;
+    tr->sum.burnout_altitude_m = h;
+    tr->sum.burnout_gamma_rad = gamma;
+    f.c.inv_beta = beta_kg_m2 > 0.0 ? 1.0 / beta_kg_m2 : 0.0;
+    return flight_finish(&f, false);
+}
+
 bmd_status bmd_traj_state(const bmd_trajectory *tr, double t_s, bmd_vec3 *r_eci, bmd_vec3 *v_eci)
 {
     if (tr->n_seg == 0 || !(t_s >= tr->t_start_s) || !(t_s <= tr->t_end_s))
