@@ -2,20 +2,24 @@
 # SPDX-License-Identifier: MIT
 # run_bench.sh: bmdsim against the scipy reference, in one run, on one core.
 #
-# Runs $BUILD_DIR/bench/bench_flight (built by `make bench`; this script builds nothing) and
+# Usage: bash bench/run_bench.sh [BUILD_DIR]   (as `make bench` calls it)
+#
+# Runs BUILD_DIR/bench/bench_flight (built by `make bench`; this script builds nothing) and
 # /usr/bin/python3 bench/reference.py on the same cases, checks that their impact points agree
 # within 100 m (matched accuracy), and writes bench/results/latest.json and a table.
 # Exit status: 0; 1 when a program fails or an impact difference exceeds 100 m (then nothing is
 # written: the comparison is not at matched accuracy and must not be reported); 2 bad setup.
 #
-# Environment: BUILD_DIR (default <repo>/build), BENCH_CPU (the core both programs are pinned to
-# with taskset, default 0; "none" to not pin), BENCH_QUICK=1 (short timing, for a smoke test;
-# the results then go to bench/results/quick.json instead of latest.json).
+# Environment: BUILD_DIR (when no argument; default <repo>/build); BENCH_CPU (the core both
+# programs are pinned to with taskset; default the last one, which usually serves fewer
+# interrupts; "none": no pinning); BENCH_QUICK=1 (short timing, a smoke test; writes
+# bench/results/quick.json, not latest.json).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-build="${BUILD_DIR:-$repo/build}"
+build="${1:-${BUILD_DIR:-$repo/build}}"
+[[ "$build" = /* ]] || build="$PWD/$build"
 exe="$build/bench/bench_flight"
 py=/usr/bin/python3
 results="$here/results"
@@ -53,7 +57,7 @@ else
 fi
 
 pin=()
-cpu="${BENCH_CPU:-0}"
+cpu="${BENCH_CPU:-$(( $(nproc 2>/dev/null || echo 1) - 1 ))}"
 if [[ "$cpu" != none ]] && command -v taskset >/dev/null 2>&1; then
     pin=(taskset -c "$cpu")
 else
@@ -213,5 +217,5 @@ if bad:
 with open(out_path, "w") as f:
     json.dump(out, f, indent=2)
     f.write("\n")
-print(f"wrote {os.path.relpath(out_path)}")
+print(f"wrote {out_path}")
 EOF

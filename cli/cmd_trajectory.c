@@ -33,7 +33,7 @@ static const char help[] =
     "                 unless --ballistic-coefficient-kg-m2 B (m/(Cd A), constant Cd)\n"
     "  --earth sphere a sphere of radius 6371008.8 m; --no-rotation, --no-j2, --no-atmosphere\n"
     "  --tolerance-m  integrator error allowed per step: T m of position, T/1000 m/s of\n"
-    "                 velocity (default 0.01: impact points converged to about 1 m)\n"
+    "                 velocity (default 0.01: impact points within a few metres of converged)\n"
     "  --samples      CSV: time_s,lat_deg,lon_deg,altitude_km,speed_km_s,downrange_km (speed\n"
     "                 relative to the rotating Earth); with DT, rows every DT s plus the impact\n"
     "Prints range_km, flight_time_s, apogee_km, burnout_time_s, burnout_speed_km_s,\n"

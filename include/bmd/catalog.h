@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "bmd/sensor.h"
 #include "bmd/vehicle.h"
 
 #ifdef __cplusplus
@@ -31,6 +32,7 @@ typedef struct bmd_param {
 /// A catalog missile: the vehicle to fly plus what is published about it and where from.
 typedef struct bmd_missile {
     bmd_vehicle v;
+    bmd_signature sig;     ///< radar cross-section by phase (for the sensors)
     char country[32];
     char klass[16];        ///< srbm, mrbm, irbm, icbm
     char propellant[16];   ///< solid, liquid
@@ -47,18 +49,48 @@ typedef struct bmd_missile {
     bmd_param *params;
 } bmd_missile;
 
+/// Kinds of catalog sensors.
+typedef enum bmd_sensor_kind {
+    BMD_SENSOR_RADAR = 0,         ///< a radar (bmd_radar)
+    BMD_SENSOR_EARLY_WARNING = 1  ///< space-based infrared early warning (bmd_ew_sensor)
+} bmd_sensor_kind;
+
+/// A catalog sensor.
+typedef struct bmd_sensor_entry {
+    bmd_sensor_kind kind;
+    bmd_radar radar;       ///< BMD_SENSOR_RADAR: parameters; the site is the default one
+    bmd_ew_sensor ew;      ///< BMD_SENSOR_EARLY_WARNING
+    bool has_site;         ///< the file gives a default site (a radar placed elsewhere needs one)
+    char site_name[64];
+    char platform[32];     ///< ground, ship, space
+    char *notes;
+    char *file;
+    int n_params;
+    bmd_param *params;
+} bmd_sensor_entry;
+
 /// A loaded catalog.
 typedef struct bmd_catalog {
     int n;
     bmd_missile *missiles;
+    int n_sensors;
+    bmd_sensor_entry *sensors;
 } bmd_catalog;
 
-/// Load every *.yaml missile file of dir (sorted by name), with drag tables from dir/drag.yaml.
-/// Every value must carry a source. On error, *out is NULL and err says where.
+/// Load every missile file dir/missiles/*.yaml (sorted by name; drag tables from dir/drag.yaml)
+/// and every sensor file dir/sensors/*.yaml. Every value must carry a source. On error, *out is
+/// NULL and err says where.
 bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *err);
 void bmd_catalog_free(bmd_catalog *c);
 /// The missile with this id, or NULL.
 const bmd_missile *bmd_catalog_find(const bmd_catalog *c, const char *id);
+/// The sensor with this id, or NULL.
+const bmd_sensor_entry *bmd_catalog_find_sensor(const bmd_catalog *c, const char *id);
+
+/// Load one sensor file.
+bmd_status bmd_sensor_load_file(const char *path, bool require_sources, bmd_sensor_entry *out,
+                                bmd_load_error *err);
+void bmd_sensor_entry_free(bmd_sensor_entry *s);
 
 /// Load one vehicle file (a user's design): values may omit their source. drag_file names the
 /// drag tables (NULL: none, then every stage needs an inline "drag: {mach: [...], cd: [...]}").

@@ -38,7 +38,8 @@ typedef struct bmd_flight_opts {
     double altitudes_m[4]; ///< the altitudes (m)
 } bmd_flight_opts;
 
-/// WGS-84, rotation, J2, atmosphere; rtol 0, atol 1 cm and 10 um/s per step; 4 h; path kept.
+/// WGS-84, rotation, J2, atmosphere; rtol 0, atol 1 cm and 10 um/s per step (ten times tighter
+/// in powered flight in the air); 4 h; path kept.
 bmd_flight_opts bmd_flight_default_opts(void);
 
 /// Kinds of recorded flight events.

@@ -35,8 +35,14 @@ typedef struct bmd_signature {
     bmd_rcs_table rv_table;  ///< after burnout, by aspect (optional)
 } bmd_signature;
 
-/// RCS (m^2) of a signature in a phase at an aspect angle (rad).
+/// RCS (m^2) of a signature in a phase at an aspect angle (rad): booster_rcs_m2 while boosting;
+/// after burnout the table interpolated linearly in aspect (constant beyond its ends) or, with no
+/// table, rv_rcs_m2. NaN for a NaN aspect when the table is used.
 double bmd_signature_rcs(const bmd_signature *s, bool boosting, double aspect_rad);
+
+/// Check a signature: positive finite cross-sections, a table of 0 to BMD_MAX_RCS_TABLE points
+/// with strictly increasing aspects within [0, pi] and positive finite RCS. BMD_ERR_ARG and why.
+bmd_status bmd_signature_check(const bmd_signature *s, char *why, int why_size);
 
 /// Fluctuation model of the target's echo (Swerling 1954; Skolnik, Introduction to Radar
 /// Systems, 3rd ed., sec. 2.8).
@@ -52,8 +58,10 @@ typedef struct bmd_radar {
     double lat_rad, lon_rad, h_m;   ///< site, geodetic (h above the ellipsoid)
     double boresight_az_rad;        ///< azimuth of the face's centre, clockwise from north
     double az_half_width_rad;       ///< half-width of the azimuth field of regard; >= pi: all round
-    double el_min_rad;              ///< lowest elevation of the field of regard (above horizon)
-    double el_max_rad;              ///< highest elevation of the field of regard
+    double el_min_rad;              ///< lowest elevation of the field of regard, measured from
+                                    ///< the local horizontal over the effective Earth (el_eff);
+                                    ///< may be negative (a site on a height looks down)
+    double el_max_rad;              ///< highest elevation of the field of regard (el_eff)
     double range_max_m;             ///< instrumented range
     double r0_m;                    ///< reference detection range: SNR = snr0 on sigma0 at r0
     double sigma0_m2;               ///< reference RCS
@@ -68,8 +76,11 @@ typedef struct bmd_radar {
     double k_refraction;            ///< effective Earth radius factor (standard 4/3)
 } bmd_radar;
 
-/// Check a radar's parameters: finite, in their domains, a non-empty field of regard, a site
-/// not below the ellipsoid by more than 500 m (sea floor) or above 10 km. BMD_ERR_ARG and why.
+/// Check a radar's parameters: every number finite; |lat| <= pi/2; a site not below the ellipsoid
+/// by more than 500 m (sea floor) nor above 10 km; az_half_width in (0, pi] (pi: all round);
+/// -pi/2 <= el_min < el_max <= pi/2; range_max, r0, sigma0 positive; pfa in (0, 0.5); Swerling 0
+/// or 1; the three revisit intervals positive; both noise references positive; k_refraction in
+/// [1, 2]. BMD_ERR_ARG and, in why (if not NULL, size why_size), which field and why.
 bmd_status bmd_radar_check(const bmd_radar *r, char *why, int why_size);
 
 /// Geometry of one look from a radar to a point.
@@ -86,19 +97,32 @@ typedef struct bmd_look {
 
 /// The look from radar r to an ECEF point (m). The effective-Earth geometry uses the radius of
 /// curvature of the ellipsoid at the radar along the look's azimuth (Euler's formula), scaled by
-/// k_refraction (Doerry, Sandia SAND2013-9845; Skolnik 3rd ed. sec. 8.3).
+/// k_refraction (Doerry, Sandia SAND2013-9845; Skolnik 3rd ed. sec. 8.3): on a sphere of radius
+/// R' = k R the radar and the target stand at their heights above the ellipsoid, separated by
+/// the geodesic ground arc between the points under them (central angle arc / R'). The ray is
+/// blocked by that sphere, or by the sphere through the site when the site lies below the
+/// ellipsoid (h_m < 0). Terrain is not modelled. A non-finite target gives NaN numbers and false
+/// flags. docs/sensors.md has the equations.
 void bmd_radar_look(const bmd_radar *r, const bmd_earth *e, bmd_vec3 target_ecef, bmd_look *out);
 
 /// Single-dwell signal-to-noise ratio (linear) from the range equation scaled from the
-/// reference: SNR = snr0 (r0/R)^4 (sigma/sigma0) (Skolnik 3rd ed. eq. 2.61, same radar, same dwell).
+/// reference: SNR = snr0 (r0/R)^4 (sigma/sigma0) with snr0 = 10^(snr0_db/10) (Skolnik 3rd ed.
+/// eq. 2.61, same radar, same dwell).
 double bmd_radar_snr(const bmd_radar *r, double range_m, double rcs_m2);
 /// The range (m) at which a target of RCS sigma gives the reference SNR: r0 (sigma/sigma0)^(1/4).
 double bmd_radar_detection_range(const bmd_radar *r, double rcs_m2);
-/// Probability of detection in one dwell at a linear SNR, with the radar's Pfa and Swerling case.
+/// Probability of detection in one dwell at a linear SNR, with the radar's Pfa and Swerling case
+/// (square-law detector, one pulse or one coherently integrated dwell):
+/// Swerling 1: Pd = Pfa^(1/(1+SNR)), exact (Swerling 1954/1960; Skolnik 3rd ed. sec. 2.8);
+/// Swerling 0: North's approximation Pd = 0.5 erfc(sqrt(-ln Pfa) - sqrt(SNR + 0.5)) of the
+/// Marcum Q function Q1(sqrt(2 SNR), sqrt(-2 ln Pfa)) (North 1963; Marcum 1960), accurate to
+/// about 0.01 for Pd in [0.1, 0.99] (docs/validation.d/sensors.md).
+/// A SNR <= 0 counts as 0; NaN gives NaN.
 double bmd_radar_pd(const bmd_radar *r, double snr);
 /// 1-sigma measurement noise at a linear SNR: sigma0 sqrt(snr0/snr) for range and each angle
 /// (thermal-noise-limited accuracy, Skolnik 3rd ed. sec. 6.8), never below 10% of the reference
-/// (a bias floor).
+/// (a bias floor, reached at 100 snr0). SNR <= 0 gives infinity; NaN gives NaN. Either output
+/// pointer may be NULL.
 void bmd_radar_noise(const bmd_radar *r, double snr, double *sigma_range_m, double *sigma_angle_rad);
 
 /// Space-based infrared early warning (DSP/SBIRS class): sees a boosting missile once its plume
@@ -115,21 +139,37 @@ typedef struct bmd_ew_sensor {
     double sigma_azimuth_rad;       ///< 1-sigma error of the reported launch azimuth (rad)
 } bmd_ew_sensor;
 
+/// Check an early-warning sensor: cloud_top_m in [0, 100 km]; delays and 1-sigma errors zero or
+/// positive and finite, sigma_azimuth_rad at most pi. BMD_ERR_ARG and why.
 bmd_status bmd_ew_check(const bmd_ew_sensor *s, char *why, int why_size);
 
-/// What early warning reports about one threat.
+/// What early warning reports about one threat. Times are on the trajectory's clock (the same s
+/// as bmd_traj_state; launch at tr->t_start_s).
 typedef struct bmd_ew_report {
     bool detected;                  ///< false when burnout comes before the first report
-    double t_first_report_s;        ///< time of the first report (s from threat launch epoch)
-    double t_cue_s;                 ///< time the cue reaches the defence (s)
+    double t_visible_s;             ///< the plume rises above cloud_top_m (s); NaN if never in boost
+    double t_first_report_s;        ///< time of the first report (s); NaN if never visible
+    double t_cue_s;                 ///< time the cue reaches the defence (s); NaN if never visible
     double t_lost_s;                ///< burnout: the plume is gone (s)
-    double launch_lat_rad, launch_lon_rad; ///< reported launch point (with error)
-    double launch_time_s;           ///< reported launch time (with error)
-    double azimuth_rad;             ///< reported launch azimuth (with error)
+    double launch_lat_rad, launch_lon_rad; ///< reported launch point (with error); NaN if not
+                                           ///< detected
+    double launch_time_s;           ///< reported launch time (with error); NaN if not detected
+    double azimuth_rad;             ///< reported launch azimuth (with error), [0, 2 pi); NaN if
+                                    ///< not detected
 } bmd_ew_report;
 
-/// Early warning of one threat trajectory (which must have its path kept). Errors are drawn from
-/// the counter-based stream rng (purpose BMD_RNG_EARLY_WARN).
+/// Early warning of one threat trajectory (which must have its path kept). The plume is visible
+/// from the first time in boost [t_start_s, sum.burnout_time_s] at which the height reaches
+/// cloud_top_m (located by bisection on the dense output to 1 us); the first report comes
+/// first_report_delay_s later and is a detection when it is not after burnout; the cue comes
+/// processing_delay_s after the first report. The reported launch point, time and azimuth are the
+/// truth (launch point and time of the trajectory; geodesic azimuth from the launch point to the
+/// point under the missile at the first report) plus Gaussian errors drawn from the
+/// counter-based stream rng (purpose BMD_RNG_EARLY_WARN): bmd_rng_normal2 at counter 0 gives the
+/// north and east errors of the launch point (m, converted with the meridian and prime-vertical
+/// radii at the launch latitude), at counter 1 the launch-time and the azimuth errors.
+/// BMD_ERR_ARG for a bad sensor or a trajectory without a path; out is then filled with NaN and
+/// detected false.
 bmd_status bmd_ew_observe(const bmd_ew_sensor *s, const bmd_trajectory *threat, bmd_rng rng,
                           bmd_ew_report *out);
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "bmd/constants.h"
-#include "yamldoc.h"
+#include "sourced.h"
 
 const char *bmd_data_dir(void)
 {
@@ -22,95 +22,6 @@ const char *bmd_data_dir(void)
 #else
     return "data";
 #endif
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
-/* Reads "key: number" or "key: {value: number, source: text}"; records the parameter. */
-typedef struct loader {
-    yd d;
-    bmd_missile *m;
-    bool require_sources;
-    int cap;
-} loader;
-
-static bmd_status add_param(loader *L, const char *field, double value, const char *source)
-{
-    bmd_missile *m = L->m;
-    if (m->n_params == L->cap) {
-        int cap = L->cap ? 2 * L->cap : 32;
-        bmd_param *np = realloc(m->params, (size_t)cap * sizeof *np);
-        if (!np)
-            return BMD_ERR_NOMEM;
-        m->params = np;
-        L->cap = cap;
-    }
-    bmd_param *p = &m->params[m->n_params];
-    snprintf(p->field, sizeof p->field, "%s", field);
-    p->value = value;
-    p->source = dup_str(source);
-    if (!p->source)
-        return BMD_ERR_NOMEM;
-    m->n_params++;
-    return BMD_OK;
-}
-
-/* A sourced number. *present = false (and out untouched) when absent and not required. */
-static bmd_status param(loader *L, yaml_node_t *map, const char *key, const char *prefix,
-                        bool required, double *out, bool *present)
-{
-    char field[64];
-    snprintf(field, sizeof field, "%s%s", prefix, key);
-    if (present)
-        *present = false;
-    yaml_node_t *n = yd_get(&L->d, map, key);
-    if (!n) {
-        if (required)
-            return yd_fail(&L->d, map, "%s: missing (a number is required)", field);
-        return BMD_OK;
-    }
-    const char *source = NULL;
-    yaml_node_t *vn = n;
-    if (n->type == YAML_MAPPING_NODE) {
-        static const char *const keys[] = {"value", "source", NULL};
-        bmd_status st = yd_check_keys(&L->d, n, field, keys);
-        if (st != BMD_OK)
-            return st;
-        vn = yd_get(&L->d, n, "value");
-        if (!vn)
-            return yd_fail(&L->d, n, "%s.value: missing (a number is required)", field);
-        yaml_node_t *sn = yd_get(&L->d, n, "source");
-        source = yd_text(sn);
-        if (sn && !source)
-            return yd_fail(&L->d, sn, "%s.source: expected text", field);
-    }
-    if (!source && L->require_sources)
-        return yd_fail(&L->d, n,
-                       "%s: catalog values need a source: write {value: ..., source: \"...\"}",
-                       field);
-    bmd_status st = yd_number(&L->d, vn, field, out);
-    if (st != BMD_OK)
-        return st;
-    if (present)
-        *present = true;
-    return add_param(L, field, *out, source ? source : "(no source given: user file)");
-}
-
-static bmd_status positive(loader *L, yaml_node_t *map, const char *key, const char *prefix,
-                           double *out)
-{
-    bmd_status st = param(L, map, key, prefix, true, out, NULL);
-    if (st == BMD_OK && !(*out > 0.0))
-        return yd_fail(&L->d, yd_get(&L->d, map, key), "%s%s: must be positive, got %g", prefix,
-                       key, *out);
-    return st;
 }
 
 /* Drag tables: a mapping name -> {source, mach: [...], cd: [...]}, or inline. */
@@ -152,7 +63,7 @@ static bmd_status read_cd(yd *d, yaml_node_t *tab, const char *field, bmd_cd_tab
     return BMD_OK;
 }
 
-static bmd_status lookup_drag(loader *L, yaml_node_t *node, const char *field, const char *drag_file,
+static bmd_status lookup_drag(sourced *L, yaml_node_t *node, const char *field, const char *drag_file,
                               bmd_cd_table *out)
 {
     if (node && node->type == YAML_MAPPING_NODE)
@@ -182,10 +93,9 @@ static bmd_status lookup_drag(loader *L, yaml_node_t *node, const char *field, c
     return st;
 }
 
-static bmd_status load_body(loader *L, const char *drag_file)
+static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file)
 {
     yd *d = &L->d;
-    bmd_missile *m = L->m;
     bmd_vehicle *v = &m->v;
     yaml_node_t *root = yd_root(d);
     static const char *const top[] = {"id", "name", "country", "class", "propellant", "notional",
@@ -214,7 +124,7 @@ static bmd_status load_body(loader *L, const char *drag_file)
         m->notional = strcmp(t, "true") == 0;
     }
     const char *notes = yd_text(yd_get(d, root, "notes"));
-    if (notes && !(m->notes = dup_str(notes)))
+    if (notes && !(m->notes = bmd_strdup(notes)))
         return BMD_ERR_NOMEM;
 
     /* Published performance: optional, each sourced. */
@@ -228,23 +138,23 @@ static bmd_status load_body(loader *L, const char *drag_file)
             return st;
         double x;
         bool have;
-        if ((st = param(L, pub, "range_km", "published.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, pub, "range_km", "published.", false, &x, &have)) != BMD_OK)
             return st;
         if (have)
             m->pub_range_m = x * 1e3;
-        if ((st = param(L, pub, "range_min_km", "published.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, pub, "range_min_km", "published.", false, &x, &have)) != BMD_OK)
             return st;
         if (have)
             m->pub_range_min_m = x * 1e3;
-        if ((st = param(L, pub, "burn_time_s", "published.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, pub, "burn_time_s", "published.", false, &x, &have)) != BMD_OK)
             return st;
         if (have)
             m->pub_burn_time_s = x;
-        if ((st = param(L, pub, "burnout_speed_km_s", "published.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, pub, "burnout_speed_km_s", "published.", false, &x, &have)) != BMD_OK)
             return st;
         if (have)
             m->pub_burnout_speed_m_s = x * 1e3;
-        if ((st = param(L, pub, "launch_mass_kg", "published.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, pub, "launch_mass_kg", "published.", false, &x, &have)) != BMD_OK)
             return st;
         if (have)
             m->pub_launch_mass_kg = x;
@@ -259,14 +169,14 @@ static bmd_status load_body(loader *L, const char *drag_file)
                                            "lift_to_drag", "glide_angle_deg", NULL};
         if ((st = yd_check_keys(d, pay, "payload", keys)) != BMD_OK)
             return st;
-        if ((st = positive(L, pay, "mass_kg", "payload.", &v->payload_mass_kg)) != BMD_OK)
+        if ((st = sourced_positive(L, pay, "mass_kg", "payload.", &v->payload_mass_kg)) != BMD_OK)
             return st;
-        if ((st = positive(L, pay, "ballistic_coefficient_kg_m2", "payload.", &v->rv_beta_kg_m2)) !=
+        if ((st = sourced_positive(L, pay, "ballistic_coefficient_kg_m2", "payload.", &v->rv_beta_kg_m2)) !=
             BMD_OK)
             return st;
         double x;
         bool have;
-        if ((st = param(L, pay, "lift_to_drag", "payload.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, pay, "lift_to_drag", "payload.", false, &x, &have)) != BMD_OK)
             return st;
         if (have) {
             if (x < 0.0 || x > 10.0)
@@ -274,7 +184,7 @@ static bmd_status load_body(loader *L, const char *drag_file)
                                "payload.lift_to_drag: %g outside [0, 10]", x);
             v->lift_to_drag = x;
         }
-        if ((st = param(L, pay, "glide_angle_deg", "payload.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, pay, "glide_angle_deg", "payload.", false, &x, &have)) != BMD_OK)
             return st;
         if (have) {
             if (x < 0.0 || x > 85.0)
@@ -297,7 +207,7 @@ static bmd_status load_body(loader *L, const char *drag_file)
             return st;
         double x;
         bool have;
-        if ((st = param(L, gd, "vertical_rise_s", "guidance.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, gd, "vertical_rise_s", "guidance.", false, &x, &have)) != BMD_OK)
             return st;
         if (have) {
             if (x < 0.0 || x > 120.0)
@@ -305,7 +215,7 @@ static bmd_status load_body(loader *L, const char *drag_file)
                                "guidance.vertical_rise_s: %g outside [0, 120]", x);
             v->vertical_rise_s = x;
         }
-        if ((st = param(L, gd, "pitchover_s", "guidance.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, gd, "pitchover_s", "guidance.", false, &x, &have)) != BMD_OK)
             return st;
         if (have) {
             if (x < 0.0 || x > 120.0)
@@ -317,7 +227,7 @@ static bmd_status load_body(loader *L, const char *drag_file)
         if (sh && (!yd_text(sh) || !bmd_shape_parse(yd_text(sh), &v->default_shape)))
             return yd_fail(d, sh,
                            "guidance.default_shape: expected minimum-energy, lofted or depressed");
-        if ((st = param(L, gd, "default_apogee_km", "guidance.", false, &x, &have)) != BMD_OK)
+        if ((st = sourced_param(L, gd, "default_apogee_km", "guidance.", false, &x, &have)) != BMD_OK)
             return st;
         if (have) {
             if (!(x > 0.0))
@@ -349,11 +259,11 @@ static bmd_status load_body(loader *L, const char *drag_file)
             return st;
         bmd_stage *s = &v->stages[i];
         double dia = 0.0;
-        if ((st = positive(L, sn, "gross_mass_kg", pre, &s->gross_mass_kg)) != BMD_OK ||
-            (st = positive(L, sn, "propellant_mass_kg", pre, &s->propellant_mass_kg)) != BMD_OK ||
-            (st = positive(L, sn, "burn_time_s", pre, &s->burn_time_s)) != BMD_OK ||
-            (st = positive(L, sn, "isp_vac_s", pre, &s->isp_vac_s)) != BMD_OK ||
-            (st = positive(L, sn, "diameter_m", pre, &dia)) != BMD_OK)
+        if ((st = sourced_positive(L, sn, "gross_mass_kg", pre, &s->gross_mass_kg)) != BMD_OK ||
+            (st = sourced_positive(L, sn, "propellant_mass_kg", pre, &s->propellant_mass_kg)) != BMD_OK ||
+            (st = sourced_positive(L, sn, "burn_time_s", pre, &s->burn_time_s)) != BMD_OK ||
+            (st = sourced_positive(L, sn, "isp_vac_s", pre, &s->isp_vac_s)) != BMD_OK ||
+            (st = sourced_positive(L, sn, "diameter_m", pre, &dia)) != BMD_OK)
             return st;
         if (s->propellant_mass_kg >= s->gross_mass_kg)
             return yd_fail(d, yd_get(d, sn, "propellant_mass_kg"),
@@ -366,7 +276,7 @@ static bmd_status load_body(loader *L, const char *drag_file)
         s->ref_area_m2 = 0.25 * BMD_PI * dia * dia;
         double ae = 0.0;
         bool have;
-        if ((st = param(L, sn, "nozzle_exit_area_m2", pre, false, &ae, &have)) != BMD_OK)
+        if ((st = sourced_param(L, sn, "nozzle_exit_area_m2", pre, false, &ae, &have)) != BMD_OK)
             return st;
         if (ae < 0.0)
             return yd_fail(d, yd_get(d, sn, "nozzle_exit_area_m2"),
@@ -390,14 +300,15 @@ bmd_status bmd_missile_load_file(const char *path, const char *drag_file, bool r
                                  bmd_missile *out, bmd_load_error *err)
 {
     memset(out, 0, sizeof *out);
-    loader L;
+    sourced L;
     memset(&L, 0, sizeof L);
-    L.m = out;
+    L.params = &out->params;
+    L.n_params = &out->n_params;
     L.require_sources = require_sources;
     bmd_status st = yd_load(&L.d, path, err);
     if (st == BMD_OK)
-        st = load_body(&L, drag_file);
-    if (st == BMD_OK && !(out->file = dup_str(path)))
+        st = load_body(&L, out, drag_file);
+    if (st == BMD_OK && !(out->file = bmd_strdup(path)))
         st = BMD_ERR_NOMEM;
     if (st == BMD_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory");
@@ -455,7 +366,7 @@ bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *
             }
             names = nw;
         }
-        if (!(names[nn] = dup_str(de->d_name))) {
+        if (!(names[nn] = bmd_strdup(de->d_name))) {
             st = BMD_ERR_NOMEM;
             break;
         }
