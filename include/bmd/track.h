@@ -57,6 +57,10 @@ void bmd_track_init(bmd_track *tk, double t_s, const double x[6], const double P
 
 /// Start a track from two measurements (two-point differencing: position from each, velocity
 /// from their difference), with the covariance from the measurement noise.
+/// The state is at m2's time: position p2, velocity (p2 - p1)/(t2 - t1) + a(p2) (t2 - t1)/2 (the
+/// difference quotient is the mean velocity over the interval; a is the filter's acceleration).
+/// Covariance: C_i = J_i R_i J_i^T (J_i the Jacobian of position on range, azimuth, elevation),
+/// P_rr = C2, P_rv = C2/dt, P_vv = (C1 + C2)/dt^2 + q^2 |dt|/3 I.
 /// BMD_ERR_ARG when the times are equal or the input is not finite.
 bmd_status bmd_track_init_two_point(bmd_track *tk, const bmd_meas *m1, const bmd_meas *m2,
                                     const bmd_track_opts *o);
@@ -64,12 +68,44 @@ bmd_status bmd_track_init_two_point(bmd_track *tk, const bmd_meas *m1, const bmd
 /// Propagate state and covariance to time t_s (forward or backward): the dynamics integrated with
 /// RK4 substeps of at most max_step_s, the covariance with the state-transition matrix of the
 /// linearised dynamics plus the process noise of a white acceleration.
+/// Substeps: a uniform grid of ceil(|dt| / max_step_s) steps (so forward and backward runs take
+/// the same steps), each split further in dense air so that (rho |w| / beta) h <= 0.2. Per
+/// substep h: Phi = I + F h + F^2 h^2/2 with F at the RK4 midpoint stage, P = Phi P Phi^T + Q,
+/// Q = q^2 [[|h|^3/3 I, h|h|/2 I], [h|h|/2 I, |h| I]]. Never allocates.
+/// BMD_ERR_ARG for a non-finite time or bad options; BMD_ERR_NONFINITE if the state blows up.
 bmd_status bmd_track_predict(bmd_track *tk, double t_s, const bmd_track_opts *o);
 
 /// Extended Kalman update with one measurement (propagates to its time first), Joseph form.
-/// *nis (may be NULL) gets the normalised innovation squared. An innovation beyond the 99.99%
-/// gate (chi2 3 dof > 21.1) is rejected: BMD_ERR_RANGE, track unchanged but propagated.
+/// *nis (may be NULL) gets the normalised innovation squared (NaN when none was formed); the
+/// azimuth innovation is wrapped to (-pi, pi]. An innovation beyond the 99.99% gate (chi2 3 dof
+/// > 21.1) is rejected: BMD_ERR_RANGE, track propagated to the measurement's time but not
+/// updated (n_updates and nis_last unchanged). BMD_ERR_ARG (track untouched) for a measurement
+/// with a non-finite field or a sigma <= 0; BMD_ERR_RANGE (propagated) also when the predicted
+/// target is on the site's vertical, where the azimuth is undefined.
 bmd_status bmd_track_update(bmd_track *tk, const bmd_meas *m, const bmd_track_opts *o, double *nis);
+
+/// The filter's dynamics at the state x (ECI): xdot = (v, g(r) + drag), with g point mass + J2
+/// (bmd_gravity) and, when o->drag and o->beta_kg_m2 > 0, drag -1/2 rho |w| w / beta with
+/// w = v - omega x r and rho from bmd_atmos_density_fast at flight.c's density height (zero
+/// beyond 1000 km): the coast dynamics of flight.c. xdot and F (row-major 6x6 Jacobian
+/// d xdot / dx: exact gravity gradient including J2, drag partials including the density
+/// gradient, whose d rho/dh is a +-0.5 m central difference of the density table) may be NULL.
+void bmd_track_dynamics(const bmd_track_opts *o, const double x[6], double xdot[6], double F[36]);
+
+/// The measurement model: z = (range (m), azimuth in [0, 2 pi) clockwise from north, geometric
+/// elevation (rad)) of the ECI position in x seen at time m->t_s from m's geodetic site (the
+/// site rotated to ECI by omega t, geodetic ENU axes); H (may be NULL) the row-major 3x6
+/// Jacobian dz/dx (its velocity columns are zero). Only m's time and site are used.
+/// BMD_ERR_ARG for non-finite input; BMD_ERR_RANGE when the azimuth is undefined (the target on
+/// the site's vertical).
+bmd_status bmd_track_measure(const bmd_earth *e, const bmd_meas *m, const double x[6],
+                             double z[3], double H[18]);
+
+/// Circular error probable (m) of a zero-mean normal on the plane with axis standard deviations
+/// sigma_1, sigma_2 (any order): the radius R with P(|x| <= R) = 1/2, solved numerically
+/// (bisection on the exact probability integral; about 1e-12 relative). 1.17741 sigma for a
+/// circle, 0.67449 sigma on a line.
+double bmd_track_cep(double sigma_1_m, double sigma_2_m);
 
 /// Predicted impact (height zero) of a track.
 typedef struct bmd_impact_pred {
@@ -85,6 +121,14 @@ typedef struct bmd_impact_pred {
 /// Impact prediction: the track's state flown to height zero with the filter's dynamics, and the
 /// ellipse from the covariance by the unscented transform (13 sigma points; Julier & Uhlmann,
 /// Proc. IEEE 92(3), 2004).
+/// Flights: bmd_fly_state with the filter's Earth and beta (atmosphere on when o->drag and
+/// beta > 0), path not kept, tolerances 1 mm and 1 um/s per step. lat/lon/t_impact: the mean
+/// state's flight. Ellipse: the 12 points x +- sqrt(6) L_j (L: Cholesky factor of P, weights
+/// 1/12; the mean point weighs 0), their impacts in north/east metres from the mean impact (the
+/// geodesic inverse), the weighted 2x2 covariance and its eigen-decomposition. cep_m from
+/// bmd_track_cep. valid = false (BMD_OK) when the mean does not come down; when the mean does
+/// but a sigma point does not, the semi-axes and the CEP are INFINITY. A state already on or
+/// below the ground heading down lands where it is. Allocates (the flights).
 bmd_status bmd_track_impact(const bmd_track *tk, const bmd_track_opts *o, bmd_impact_pred *out);
 
 #ifdef __cplusplus

@@ -63,6 +63,46 @@ static bmd_status read_cd(yd *d, yaml_node_t *tab, const char *field, bmd_cd_tab
     return BMD_OK;
 }
 
+/* An RCS table {source, aspect_deg: [...], rcs_m2: [...]}. */
+static bmd_status read_rcs_table(yd *d, yaml_node_t *tab, bmd_rcs_table *out)
+{
+    const char *field = "signature.rv_rcs_by_aspect";
+    static const char *const keys[] = {"source", "aspect_deg", "rcs_m2", NULL};
+    bmd_status st = yd_check_keys(d, tab, field, keys);
+    if (st != BMD_OK)
+        return st;
+    if (!yd_text(yd_get(d, tab, "source")))
+        return yd_fail(d, tab, "%s.source: a table needs its source", field);
+    yaml_node_t *asp = yd_get(d, tab, "aspect_deg");
+    yaml_node_t *rcs = yd_get(d, tab, "rcs_m2");
+    if (!asp || asp->type != YAML_SEQUENCE_NODE || !rcs || rcs->type != YAML_SEQUENCE_NODE)
+        return yd_fail(d, tab, "%s: expected aspect_deg: [...] and rcs_m2: [...]", field);
+    long n = asp->data.sequence.items.top - asp->data.sequence.items.start;
+    long nr = rcs->data.sequence.items.top - rcs->data.sequence.items.start;
+    if (n != nr || n < 1 || n > BMD_MAX_RCS_TABLE)
+        return yd_fail(d, tab, "%s: aspect_deg and rcs_m2 need the same number of points (1 to %d)",
+                       field, BMD_MAX_RCS_TABLE);
+    out->n = (int)n;
+    for (long i = 0; i < n; i++) {
+        char f[96];
+        double a = 0.0;
+        yaml_node_t *an = yaml_document_get_node(&d->doc, asp->data.sequence.items.start[i]);
+        yaml_node_t *rn = yaml_document_get_node(&d->doc, rcs->data.sequence.items.start[i]);
+        snprintf(f, sizeof f, "%s.aspect_deg[%ld]", field, i);
+        if ((st = yd_number(d, an, f, &a)) != BMD_OK)
+            return st;
+        if (a < 0.0 || a > 180.0 || (i > 0 && !(a * BMD_DEG > out->aspect_rad[i - 1])))
+            return yd_fail(d, an, "%s: aspects must increase within [0, 180] degrees", f);
+        out->aspect_rad[i] = a * BMD_DEG;
+        snprintf(f, sizeof f, "%s.rcs_m2[%ld]", field, i);
+        if ((st = yd_number(d, rn, f, &out->rcs_m2[i])) != BMD_OK)
+            return st;
+        if (!(out->rcs_m2[i] > 0.0))
+            return yd_fail(d, rn, "%s: must be positive", f);
+    }
+    return BMD_OK;
+}
+
 static bmd_status lookup_drag(sourced *L, yaml_node_t *node, const char *field, const char *drag_file,
                               bmd_cd_table *out)
 {
@@ -100,7 +140,7 @@ static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file)
     yaml_node_t *root = yd_root(d);
     static const char *const top[] = {"id", "name", "country", "class", "propellant", "notional",
                                       "notes", "sources", "published", "payload", "guidance",
-                                      "stages", NULL};
+                                      "stages", "signature", NULL};
     bmd_status st = yd_check_keys(d, root, "(top level)", top);
     if (st != BMD_OK)
         return st;
@@ -237,6 +277,31 @@ static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file)
         }
     }
 
+    /* Radar signature. */
+    yaml_node_t *sg = yd_get(d, root, "signature");
+    if (!sg && L->require_sources)
+        return yd_fail(d, root, "signature: missing (booster_rcs_m2, rv_rcs_m2)");
+    if (!sg) {
+        /* A user's vehicle without a signature: say so wherever its parameters are shown. */
+        m->sig.booster_rcs_m2 = 1.0;
+        m->sig.rv_rcs_m2 = 0.1;
+        const char *why = "(default: the vehicle file gives no signature)";
+        if ((st = sourced_record(L, "signature.booster_rcs_m2", 1.0, why)) != BMD_OK ||
+            (st = sourced_record(L, "signature.rv_rcs_m2", 0.1, why)) != BMD_OK)
+            return st;
+    } else {
+        static const char *const keys[] = {"booster_rcs_m2", "rv_rcs_m2", "rv_rcs_by_aspect", NULL};
+        if ((st = yd_check_keys(d, sg, "signature", keys)) != BMD_OK)
+            return st;
+        if ((st = sourced_positive(L, sg, "booster_rcs_m2", "signature.", &m->sig.booster_rcs_m2)) !=
+                BMD_OK ||
+            (st = sourced_positive(L, sg, "rv_rcs_m2", "signature.", &m->sig.rv_rcs_m2)) != BMD_OK)
+            return st;
+        yaml_node_t *tab = yd_get(d, sg, "rv_rcs_by_aspect");
+        if (tab && (st = read_rcs_table(d, tab, &m->sig.rv_table)) != BMD_OK)
+            return st;
+    }
+
     /* Stages. */
     yaml_node_t *stages = yd_get(d, root, "stages");
     if (!stages || stages->type != YAML_SEQUENCE_NODE)
@@ -333,6 +398,76 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The *.yaml names of a directory, sorted; *names NULL and *n 0 when it does not exist. */
+static bmd_status list_yaml(const char *dir, char ***names, int *n)
+{
+    *names = NULL;
+    *n = 0;
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return BMD_ERR_IO;
+    int cap = 0;
+    bmd_status st = BMD_OK;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0 || de->d_name[0] == '.')
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            char **nw = realloc(*names, (size_t)cap * sizeof *nw);
+            if (!nw) {
+                st = BMD_ERR_NOMEM;
+                break;
+            }
+            *names = nw;
+        }
+        if (!((*names)[*n] = bmd_strdup(de->d_name))) {
+            st = BMD_ERR_NOMEM;
+            break;
+        }
+        (*n)++;
+    }
+    closedir(dp);
+    if (*n > 1)
+        qsort(*names, (size_t)*n, sizeof **names, cmp_str);
+    return st;
+}
+
+static bmd_status load_sensors(const char *dir, bmd_catalog *c, bmd_load_error *err)
+{
+    char sdir[900];
+    snprintf(sdir, sizeof sdir, "%s/sensors", dir);
+    char **names = NULL;
+    int nn = 0;
+    bmd_status st = list_yaml(sdir, &names, &nn);
+    if (st == BMD_ERR_IO)
+        return BMD_OK; /* no sensors directory: a catalog of missiles only */
+    if (st == BMD_OK && nn > 0 && !(c->sensors = calloc((size_t)nn, sizeof *c->sensors)))
+        st = BMD_ERR_NOMEM;
+    for (int i = 0; st == BMD_OK && i < nn; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", sdir, names[i]);
+        bmd_sensor_entry *e = &c->sensors[c->n_sensors];
+        st = bmd_sensor_load_file(path, true, e, err);
+        if (st != BMD_OK)
+            break;
+        if (bmd_catalog_find_sensor(c, e->radar.id) || bmd_catalog_find(c, e->radar.id)) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            snprintf(err->msg, sizeof err->msg, "id: \"%s\" is used by another catalog file",
+                     e->radar.id);
+            bmd_sensor_entry_free(e);
+            st = BMD_ERR_PARSE;
+            break;
+        }
+        c->n_sensors++;
+    }
+    for (int i = 0; i < nn; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
 bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *err)
 {
     *out = NULL;
@@ -341,41 +476,17 @@ bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *
     char drag[900];
     snprintf(mdir, sizeof mdir, "%s/missiles", dir);
     snprintf(drag, sizeof drag, "%s/drag.yaml", dir);
-    DIR *dp = opendir(mdir);
-    if (!dp) {
+    char **names = NULL;
+    int nn = 0;
+    bmd_status st = list_yaml(mdir, &names, &nn);
+    if (st == BMD_ERR_IO) {
         snprintf(err->file, sizeof err->file, "%s", mdir);
         snprintf(err->msg, sizeof err->msg,
                  "cannot open the catalog directory (set BMDSIM_DATA to the data/ folder)");
         return BMD_ERR_IO;
     }
-    char **names = NULL;
-    int nn = 0;
-    int cap = 0;
-    bmd_status st = BMD_OK;
-    struct dirent *de;
-    while ((de = readdir(dp)) != NULL) {
-        size_t len = strlen(de->d_name);
-        if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0 || de->d_name[0] == '.')
-            continue;
-        if (nn == cap) {
-            cap = cap ? 2 * cap : 16;
-            char **nw = realloc(names, (size_t)cap * sizeof *nw);
-            if (!nw) {
-                st = BMD_ERR_NOMEM;
-                break;
-            }
-            names = nw;
-        }
-        if (!(names[nn] = bmd_strdup(de->d_name))) {
-            st = BMD_ERR_NOMEM;
-            break;
-        }
-        nn++;
-    }
-    closedir(dp);
     bmd_catalog *c = NULL;
     if (st == BMD_OK) {
-        qsort(names, (size_t)nn, sizeof *names, cmp_str);
         c = calloc(1, sizeof *c);
         if (c)
             c->missiles = calloc((size_t)(nn ? nn : 1), sizeof *c->missiles);
@@ -401,6 +512,8 @@ bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *
     for (int i = 0; i < nn; i++)
         free(names[i]);
     free(names);
+    if (st == BMD_OK)
+        st = load_sensors(dir, c, err);
     if (st == BMD_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory");
     if (st != BMD_OK) {
@@ -418,6 +531,9 @@ void bmd_catalog_free(bmd_catalog *c)
     for (int i = 0; i < c->n; i++)
         bmd_missile_free(&c->missiles[i]);
     free(c->missiles);
+    for (int i = 0; i < c->n_sensors; i++)
+        bmd_sensor_entry_free(&c->sensors[i]);
+    free(c->sensors);
     free(c);
 }
 
@@ -426,5 +542,13 @@ const bmd_missile *bmd_catalog_find(const bmd_catalog *c, const char *id)
     for (int i = 0; c && i < c->n; i++)
         if (strcmp(c->missiles[i].v.id, id) == 0)
             return &c->missiles[i];
+    return NULL;
+}
+
+const bmd_sensor_entry *bmd_catalog_find_sensor(const bmd_catalog *c, const char *id)
+{
+    for (int i = 0; c && i < c->n_sensors; i++)
+        if (strcmp(c->sensors[i].radar.id, id) == 0)
+            return &c->sensors[i];
     return NULL;
 }

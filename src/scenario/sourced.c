@@ -16,7 +16,7 @@ char *bmd_strdup(const char *s)
     return p;
 }
 
-static bmd_status add_param(sourced *L, const char *field, double value, const char *source)
+bmd_status sourced_record(sourced *L, const char *field, double value, const char *source)
 {
     if (*L->n_params == L->cap) {
         int cap = L->cap ? 2 * L->cap : 32;
@@ -74,7 +74,7 @@ bmd_status sourced_param(sourced *L, yaml_node_t *map, const char *key, const ch
         return st;
     if (present)
         *present = true;
-    return add_param(L, field, *out, source ? source : "(no source given: user file)");
+    return sourced_record(L, field, *out, source ? source : "(no source given: user file)");
 }
 
 bmd_status sourced_positive(sourced *L, yaml_node_t *map, const char *key, const char *prefix,

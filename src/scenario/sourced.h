@@ -19,6 +19,8 @@ typedef struct sourced {
 
 /* A copy of s (NULL when out of memory). */
 char *bmd_strdup(const char *s);
+/* Record a parameter that did not come from the file (a default), with why. */
+bmd_status sourced_record(sourced *L, const char *field, double value, const char *source);
 /* A sourced number at map[key] (field name prefix+key in messages). *present = false and out
  * untouched when absent and not required. */
 bmd_status sourced_param(sourced *L, yaml_node_t *map, const char *key, const char *prefix,
