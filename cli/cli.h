@@ -71,5 +71,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_atmosphere(int argc, char **argv);
 int cmd_trajectory(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_detect(int argc, char **argv);
+int cmd_track(int argc, char **argv);
 
 #endif

@@ -13,7 +13,9 @@ static const char usage[] =
     "commands:\n"
     "  run [SCENARIO]   the main job; with no argument, the December 2011 threats\n"
     "  trajectory       fly a missile to a target, to maximum range, or from a burnout state\n"
-    "  catalog          list the catalog's missiles with their sources\n"
+    "  detect           when each sensor sees, detects and tracks a threat\n"
+    "  track            the track filter across the sensors, with impact prediction\n"
+    "  catalog          list the catalog's missiles and sensors with their sources\n"
     "  atmosphere       the U.S. Standard Atmosphere 1976 at an altitude\n"
     "\n"
     "JSON goes to stdout with --format json, diagnostics to stderr.\n"
@@ -43,6 +45,10 @@ int main(int argc, char **argv)
         return cmd_trajectory(argc - 2, argv + 2);
     if (strcmp(c, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(c, "detect") == 0)
+        return cmd_detect(argc - 2, argv + 2);
+    if (strcmp(c, "track") == 0)
+        return cmd_track(argc - 2, argv + 2);
     cli_error(NULL, "unknown command \"%s\" (see bmdsim --help)", c);
     return EXIT_USAGE;
 }

@@ -9,8 +9,12 @@
 #include "bmd/earth.h"
 #include "bmd/flight.h"
 #include "bmd/ode.h"
+#include "bmd/rng.h"
+#include "bmd/sensor.h"
 #include "bmd/status.h"
+#include "bmd/surveillance.h"
 #include "bmd/targeting.h"
+#include "bmd/track.h"
 #include "bmd/vec.h"
 #include "bmd/vehicle.h"
 
