@@ -6,10 +6,13 @@
 #include "cli.h"
 
 static const char help[] =
-    "usage: bmdsim catalog [--format json|text] [--id ID]\n"
+    "usage: bmdsim catalog [--format json|text] [--id ID] [--sensors]\n"
     "\n"
-    "Lists the catalog's missiles (data/missiles/*.yaml) with their published performance and\n"
-    "every model parameter with its public source. --id shows one missile in full.\n";
+    "Lists the catalog's missiles (data/missiles/*.yaml) with their published performance, and its\n"
+    "sensors (data/sensors/*.yaml), with every model parameter and its public source.\n"
+    "--id shows one missile or sensor in full; --sensors lists only the sensors.\n";
+
+static cJSON *params_json(int n, const bmd_param *p);
 
 static cJSON *missile_json(const bmd_missile *m)
 {
@@ -32,15 +35,88 @@ static cJSON *missile_json(const bmd_missile *m)
     if (m->notes)
         cJSON_AddStringToObject(o, "notes", m->notes);
     cJSON_AddStringToObject(o, "file", m->file);
-    cJSON *ps = cJSON_AddArrayToObject(o, "parameters");
-    for (int i = 0; i < m->n_params; i++) {
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "field", m->params[i].field);
-        json_num(p, "value", m->params[i].value);
-        cJSON_AddStringToObject(p, "source", m->params[i].source);
-        cJSON_AddItemToArray(ps, p);
-    }
+    cJSON_AddItemToObject(o, "parameters", params_json(m->n_params, m->params));
     return o;
+}
+
+static void params_text(int n, const bmd_param *p)
+{
+    printf("  %-40s %12s  %s\n", "parameter", "value", "source");
+    for (int i = 0; i < n; i++)
+        printf("  %-40s %12g  %s\n", p[i].field, p[i].value, p[i].source);
+}
+
+static cJSON *params_json(int n, const bmd_param *p)
+{
+    cJSON *ps = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "field", p[i].field);
+        json_num(o, "value", p[i].value);
+        cJSON_AddStringToObject(o, "source", p[i].source);
+        cJSON_AddItemToArray(ps, o);
+    }
+    return ps;
+}
+
+static cJSON *sensor_json(const bmd_sensor_entry *e)
+{
+    cJSON *o = cJSON_CreateObject();
+    bool radar = e->kind == BMD_SENSOR_RADAR;
+    cJSON_AddStringToObject(o, "id", e->radar.id);
+    cJSON_AddStringToObject(o, "name", e->radar.name);
+    cJSON_AddStringToObject(o, "kind", radar ? "radar" : "early-warning");
+    cJSON_AddStringToObject(o, "platform", e->platform);
+    if (radar) {
+        if (e->has_site) {
+            cJSON_AddStringToObject(o, "site", e->site_name);
+            json_num(o, "lat_deg", e->radar.lat_rad / BMD_DEG);
+            json_num(o, "lon_deg", e->radar.lon_rad / BMD_DEG);
+            json_num(o, "height_m", e->radar.h_m);
+        }
+        json_num(o, "reference_range_km", e->radar.r0_m / 1e3);
+        json_num(o, "reference_rcs_m2", e->radar.sigma0_m2);
+        json_num(o, "detection_range_0_01_m2_km", bmd_radar_detection_range(&e->radar, 0.01) / 1e3);
+        json_num(o, "detection_range_0_1_m2_km", bmd_radar_detection_range(&e->radar, 0.1) / 1e3);
+        json_num(o, "detection_range_1_m2_km", bmd_radar_detection_range(&e->radar, 1.0) / 1e3);
+    } else {
+        json_num(o, "first_report_delay_s", e->ew.first_report_delay_s);
+        json_num(o, "processing_delay_s", e->ew.processing_delay_s);
+    }
+    if (e->notes)
+        cJSON_AddStringToObject(o, "notes", e->notes);
+    cJSON_AddStringToObject(o, "file", e->file);
+    cJSON_AddItemToObject(o, "parameters", params_json(e->n_params, e->params));
+    return o;
+}
+
+static void sensor_text(const bmd_sensor_entry *e, bool full)
+{
+    bool radar = e->kind == BMD_SENSOR_RADAR;
+    if (!full) {
+        if (radar)
+            printf("%-18s %-46.46s %-6s %7.0f %7.0f %7.0f  %s\n", e->radar.id, e->radar.name,
+                   e->platform, bmd_radar_detection_range(&e->radar, 0.01) / 1e3,
+                   bmd_radar_detection_range(&e->radar, 0.1) / 1e3,
+                   bmd_radar_detection_range(&e->radar, 1.0) / 1e3, e->has_site ? e->site_name : "");
+        else
+            printf("%-18s %-46.46s %-6s  early warning: first report %.0f s after the plume "
+                   "clears cloud\n",
+                   e->radar.id, e->radar.name, e->platform, e->ew.first_report_delay_s);
+        return;
+    }
+    printf("%s: %s (%s, %s)\n", e->radar.id, e->radar.name, radar ? "radar" : "early warning",
+           e->platform);
+    if (e->notes)
+        printf("  %s\n", e->notes);
+    printf("  file: %s\n", e->file);
+    if (radar)
+        printf("  detection range at the reference SNR: %.0f km on 0.01 m^2, %.0f km on 0.1 m^2, "
+               "%.0f km on 1 m^2\n",
+               bmd_radar_detection_range(&e->radar, 0.01) / 1e3,
+               bmd_radar_detection_range(&e->radar, 0.1) / 1e3,
+               bmd_radar_detection_range(&e->radar, 1.0) / 1e3);
+    params_text(e->n_params, e->params);
 }
 
 static void missile_text(const bmd_missile *m, bool full)
@@ -60,14 +136,13 @@ static void missile_text(const bmd_missile *m, bool full)
     printf("  launch mass %.0f kg, %d stage(s), burn %.1f s, ideal delta-v %.2f km/s\n",
            bmd_vehicle_launch_mass(v), v->n_stages, bmd_vehicle_burn_time(v),
            bmd_vehicle_ideal_dv(v) / 1e3);
-    printf("  %-40s %12s  %s\n", "parameter", "value", "source");
-    for (int i = 0; i < m->n_params; i++)
-        printf("  %-40s %12g  %s\n", m->params[i].field, m->params[i].value, m->params[i].source);
+    params_text(m->n_params, m->params);
 }
 
 int cmd_catalog(int argc, char **argv)
 {
-    static const opt_spec spec[] = {{"format", true}, {"id", true}, {"help", false}, {0}};
+    static const opt_spec spec[] = {{"format", true}, {"id", true}, {"sensors", false},
+                                    {"help", false}, {0}};
     opts o;
     if (!opts_parse(&o, "catalog", spec, argc, argv))
         return EXIT_USAGE;
@@ -87,28 +162,50 @@ int cmd_catalog(int argc, char **argv)
         return EXIT_USAGE;
     const char *id = opt_get(&o, "id");
     const bmd_missile *one = NULL;
+    const bmd_sensor_entry *one_s = NULL;
     if (id) {
         one = bmd_catalog_find(cat, id);
-        if (!one) {
-            cli_error("catalog", "--id: unknown missile \"%s\"", id);
+        one_s = bmd_catalog_find_sensor(cat, id);
+        if (!one && !one_s) {
+            cli_error("catalog", "--id: unknown missile or sensor \"%s\"", id);
             bmd_catalog_free(cat);
             return EXIT_USAGE;
         }
     }
+    bool only_sensors = opt_has(&o, "sensors");
+    bool all = !id;
     if (json) {
         cJSON *root = cJSON_CreateObject();
-        cJSON *arr = cJSON_AddArrayToObject(root, "missiles");
-        for (int i = 0; i < cat->n; i++)
-            if (!one || one == &cat->missiles[i])
-                cJSON_AddItemToArray(arr, missile_json(&cat->missiles[i]));
+        if (!only_sensors && (all || one)) {
+            cJSON *arr = cJSON_AddArrayToObject(root, "missiles");
+            for (int i = 0; i < cat->n; i++)
+                if (all || one == &cat->missiles[i])
+                    cJSON_AddItemToArray(arr, missile_json(&cat->missiles[i]));
+        }
+        if (all || one_s) {
+            cJSON *arr = cJSON_AddArrayToObject(root, "sensors");
+            for (int i = 0; i < cat->n_sensors; i++)
+                if (all || one_s == &cat->sensors[i])
+                    cJSON_AddItemToArray(arr, sensor_json(&cat->sensors[i]));
+        }
         json_print(root);
     } else if (one) {
         missile_text(one, true);
+    } else if (one_s) {
+        sensor_text(one_s, true);
     } else {
-        printf("%-20s %-34s %-7s %-6s %2s %8s %8s\n", "id", "name", "class", "prop.", "st",
-               "mass_kg", "range_km");
-        for (int i = 0; i < cat->n; i++)
-            missile_text(&cat->missiles[i], false);
+        if (!only_sensors) {
+            printf("%-20s %-34s %-7s %-6s %2s %8s %8s\n", "missile", "name", "class", "prop.", "st",
+                   "mass_kg", "range_km");
+            for (int i = 0; i < cat->n; i++)
+                missile_text(&cat->missiles[i], false);
+            printf("\n");
+        }
+        printf("%-18s %-46s %-6s %7s %7s %7s  %s\n", "sensor", "name", "where", "0.01m2",
+               "0.1m2", "1m2", "default site");
+        printf("%-18s %-46s %-6s %23s\n", "", "", "", "(detection range, km)");
+        for (int i = 0; i < cat->n_sensors; i++)
+            sensor_text(&cat->sensors[i], false);
         printf("\n(published ranges; every parameter's source: bmdsim catalog --id ID)\n");
     }
     bmd_catalog_free(cat);

@@ -64,7 +64,7 @@ expect_fail 2 '--altitude-km is required' atmosphere
 
 # Catalog.
 expect_json catalog -- missiles
-expect_fail 2 'unknown missile "nope"' catalog --id nope
+expect_fail 2 'unknown missile or sensor "nope"' catalog --id nope
 
 # Trajectory: contract fields.
 expect_json trajectory --missile shahab-3 --launch 38.08,46.29 --target 39.93,32.86 -- \
@@ -106,6 +106,46 @@ expect_fail 2 "broken.yaml:3:1: YAML syntax" trajectory --missile "$tmp/broken.y
 printf 'id: x\nname: y\npayload: {mass_kg: 100, ballistic_coefficient_kg_m2: 1000}\nstages:\n  - {gross_mass_kg: 100, propellant_mass_kg: 50, burn_time_s: 10, isp_vac_s: 0.001, diameter_m: 1, drag: scud}\n' >"$tmp/weak.yaml"
 expect_fail 2 "cannot lift off" trajectory --missile "$tmp/weak.yaml" --launch 0,0 --target 1,1
 expect_fail 2 'scenario files are not supported' run nonexistent.yaml
+
+# Sensors: detect and track.
+D=(--threat shahab-3 --launch 38.08,46.29 --target 39.93,32.86)
+expect_json detect "${D[@]}" --sensor tpy-2 --sensor sbirs -- threat sensors
+"$B" detect "${D[@]}" --sensor tpy-2 --sensor sbirs --format json >"$tmp/d.json" 2>"$tmp/err" || bad "detect: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/d.json" <<'PY' && ok || bad "detect contract fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for s in d["sensors"]:
+    for k in ("id", "first_visible_s", "last_visible_s", "first_detection_s", "track_confirmed_s"):
+        assert k in s, k
+r = [s for s in d["sensors"] if s["id"] == "tpy-2"][0]
+assert r["first_visible_s"] <= r["first_detection_s"] <= r["track_confirmed_s"] <= r["last_visible_s"]
+PY
+"$B" detect "${D[@]}" --sensor tpy-2 --seed 7 --format json >"$tmp/d1.json" 2>/dev/null
+"$B" detect "${D[@]}" --sensor tpy-2 --seed 7 --format json >"$tmp/d2.json" 2>/dev/null
+cmp -s "$tmp/d1.json" "$tmp/d2.json" && ok || bad "detect is not reproducible for a seed"
+expect_json track "${D[@]}" --sensor tpy-2 -- threat updates
+"$B" track "${D[@]}" --sensor tpy-2 --format json --csv "$tmp/t.csv" >"$tmp/t.json" 2>"$tmp/err" || bad "track: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/t.json" <<'PY' && ok || bad "track contract fields"
+import json, sys
+d = json.load(open(sys.argv[1]))
+u = d["updates"]
+assert len(u) > 10
+for k in ("time_s", "sensor", "position_error_m", "impact_error_km"):
+    assert k in u[0], k
+assert u[-1]["impact_error_km"] < 5.0, u[-1]
+PY
+head -1 "$tmp/t.csv" | grep -q '^time_s,sensor,position_error_m' && ok || bad "track csv header"
+expect_fail 2 'unknown sensor "aegis-x"' detect "${D[@]}" --sensor aegis-x
+expect_fail 2 'below the sea floor' detect "${D[@]}" --sensor tpy-2@38,37,-3000
+expect_fail 2 'latitude 95 is outside' detect "${D[@]}" --sensor tpy-2@95,37
+expect_fail 2 'at least one --sensor' detect "${D[@]}"
+expect_fail 2 'only cues radars' detect "${D[@]}" --sensor sbirs
+expect_fail 2 'has no site' detect "${D[@]}" --sensor sbirs@1,1 --sensor tpy-2
+expect_fail 2 'not a non-negative integer' detect "${D[@]}" --sensor tpy-2 --seed -4
+sed -e 's/el_min_deg: {value: 1,/el_min_deg: {value: 80,/' "$BMDSIM_DATA/sensors/tpy-2.yaml" >"$tmp/empty-for.yaml"
+expect_fail 2 'empty-for.yaml' detect "${D[@]}" --sensor "$tmp/empty-for.yaml"
+sed -e 's/sigma_range_m: {value: 5,/sigma_range_m: {value: -5,/' "$BMDSIM_DATA/sensors/tpy-2.yaml" >"$tmp/noise.yaml"
+expect_fail 2 'noise.yaml' detect "${D[@]}" --sensor "$tmp/noise.yaml"
 
 # run: the default job, and --out writes complete files.
 "$B" run --out "$tmp/out1" >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"

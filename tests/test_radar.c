@@ -207,8 +207,9 @@ static void test_horizon_sphere(void)
             CHECK_REL(got, p412, 1e-3);
             worst_pop_low = maxd(worst_pop_low, rel);
             worst_412 = maxd(worst_412, rel412);
-        } else {
-            CHECK_REL(got, pop, 5e-3); /* sqrt(2 R h) drops h^2 and tan - angle terms */
+        } else if (maxd(hr, ht) <= 100000.0) {
+            /* sqrt(2 R h) drops the h^2 and angle - tangent terms: -0.5% at 100 km */
+            CHECK_REL(got, pop, 5e-3);
             worst_pop_high = maxd(worst_pop_high, rel);
         }
         fprintf(stderr, "  sphere hr %6.0f m ht %7.0f m: horizon %.4f km, exact %.4f km, popular "
@@ -217,7 +218,7 @@ static void test_horizon_sphere(void)
     }
     fprintf(stderr,
             "  worst: exact tangent form %.2e m; popular form %.3f%% (heights <= 20 km), %.3f%% "
-            "(to 500 km); 4.12 rule %.3f%%\n",
+            "(to 100 km); 4.12 rule %.3f%% (heights <= 20 km)\n",
             worst_exact, 100.0 * worst_pop_low, 100.0 * worst_pop_high, 100.0 * worst_412);
 }
 
@@ -377,7 +378,7 @@ static void test_los_edges(void)
     bmd_radar_look(&r, &wgs, ref_ecef(WGS_A, wgs_e2(), r.lat_rad, r.lon_rad, 100.0), &lk);
     ENSURE(lk.line_of_sight && lk.range_m < 1e-6);
     /* Non-finite target. */
-    bmd_radar_look(&r, &wgs, bmd_v3(NAN, 0.0, 0.0), &lk);
+    bmd_radar_look(&r, &wgs, bmd_v3((double)NAN, 0.0, 0.0), &lk);
     ENSURE(!lk.line_of_sight && !lk.visible && isnan(lk.range_m));
     fprintf(stderr, "  antipodal: %d of 9 blocked\n", n_blocked);
 }
@@ -772,6 +773,7 @@ static void test_pd_properties(void)
         CHECK_REL(bmd_radar_pd(&r, 0.0), r.pfa, 1e-14);
         CHECK_REL(bmd_radar_pd(&r, -1.0), r.pfa, 1e-14);
         CHECK_NEAR(bmd_radar_pd(&r, 1e9), 1.0, 1e-7);
+        ENSURE(bmd_radar_pd(&r, 1e5) > 0.999);
         for (int s = 0; s <= 1; s++) {
             r.swerling = s ? BMD_SWERLING_1 : BMD_SWERLING_0;
             double prev = -1.0;
@@ -781,8 +783,9 @@ static void test_pd_properties(void)
                     mono = false;
                 prev = pd;
             }
-            CHECK_NEAR(bmd_radar_pd(&r, 1e5), 1.0, 1e-9);
-            ENSURE(isnan(bmd_radar_pd(&r, NAN)));
+            if (!s)
+                CHECK_NEAR(bmd_radar_pd(&r, 1e3), 1.0, 1e-15);
+            ENSURE(isnan(bmd_radar_pd(&r, (double)NAN)));
         }
     }
     ENSURE(mono);
@@ -839,7 +842,7 @@ static void test_noise(void)
     CHECK_NEAR(worst, 0.0, 1e-14);
     bmd_radar_noise(&r, 0.0, &sr, &sa);
     ENSURE(isinf(sr) && isinf(sa));
-    bmd_radar_noise(&r, NAN, &sr, &sa);
+    bmd_radar_noise(&r, (double)NAN, &sr, &sa);
     ENSURE(isnan(sr) && isnan(sa));
     fprintf(stderr, "  noise: sqrt law worst rel error %.1e over 321 SNRs; floor 0.1 sigma0 from "
                     "100 snr0; monotone %s\n",
@@ -895,10 +898,10 @@ static void test_radar_check(void)
     };
     for (size_t i = 0; i < NELEM(fields); i++) {
         double keep = *fields[i].p;
-        *fields[i].p = NAN;
+        *fields[i].p = (double)NAN;
         n++;
         rejected += expect_reject(&ok, fields[i].name);
-        *fields[i].p = INFINITY;
+        *fields[i].p = (double)INFINITY;
         n++;
         rejected += expect_reject(&ok, NULL);
         *fields[i].p = keep;
@@ -1022,7 +1025,7 @@ static void test_signature(void)
     CHECK_NEAR(bmd_signature_rcs(&s, false, PI), 0.1, 1e-15);
     CHECK_NEAR(bmd_signature_rcs(&s, false, 4.0), 0.1, 0.0);
     CHECK_NEAR(bmd_signature_rcs(&s, true, 1.0), 10.0, 0.0);
-    ENSURE(isnan(bmd_signature_rcs(&s, false, NAN)));
+    ENSURE(isnan(bmd_signature_rcs(&s, false, (double)NAN)));
     char why[128] = "";
     s.rv_table.aspect_rad[2] = 1.0;
     ENSURE(bmd_signature_check(&s, why, (int)sizeof why) == BMD_ERR_ARG);
@@ -1035,7 +1038,7 @@ static void test_signature(void)
     s.rv_table.n = BMD_MAX_RCS_TABLE + 1;
     ENSURE(bmd_signature_check(&s, NULL, 0) == BMD_ERR_ARG);
     s.rv_table.n = 3;
-    s.booster_rcs_m2 = NAN;
+    s.booster_rcs_m2 = (double)NAN;
     ENSURE(bmd_signature_check(&s, why, (int)sizeof why) == BMD_ERR_ARG);
     ENSURE(strstr(why, "booster_rcs_m2") != NULL);
     fprintf(stderr, "  signatures: phase, table interpolation, ends, checks\n");
@@ -1091,7 +1094,7 @@ static double event_time(const bmd_trajectory *tr, bmd_flight_event_kind kind)
     for (int i = 0; i < tr->n_events; i++)
         if (tr->events[i].kind == kind)
             return tr->events[i].t_s;
-    return NAN;
+    return (double)NAN;
 }
 
 static bmd_ew_sensor make_ew(void)
@@ -1112,12 +1115,12 @@ static bmd_ew_sensor make_ew(void)
 static void test_ew_timeline(void)
 {
     bmd_trajectory tr;
-    ENSURE(fly_ew(INFINITY, &tr) == BMD_OK);
+    ENSURE(fly_ew((double)INFINITY, &tr) == BMD_OK);
     double t_cross = event_time(&tr, BMD_EV_ALTITUDE);
     double t_bo = event_time(&tr, BMD_EV_BURNOUT);
     ENSURE(isfinite(t_cross) && isfinite(t_bo));
     /* Independent scan of the dense output at 1 ms for the first sample at or above the top. */
-    double t_scan = NAN;
+    double t_scan = (double)NAN;
     for (int i = 0; i <= 60000; i++) {
         double h;
         bmd_traj_geodetic(&tr, 1e-3 * i, NULL, NULL, &h, NULL);
@@ -1167,7 +1170,7 @@ static void test_ew_timeline(void)
     static const double tops[] = {2000.0, 8000.0, 15000.0, 30000.0};
     for (size_t i = 0; i < NELEM(tops); i++) {
         bmd_vehicle v = one_stage();
-        bmd_guidance gd = {300.0 * DEG, 10.0 * DEG, INFINITY};
+        bmd_guidance gd = {300.0 * DEG, 10.0 * DEG, (double)INFINITY};
         bmd_flight_opts o = bmd_flight_default_opts();
         o.n_altitudes = 1;
         o.altitudes_m[0] = tops[i];
@@ -1188,7 +1191,7 @@ static void test_ew_timeline(void)
 static void test_ew_not_detected(void)
 {
     bmd_trajectory tr;
-    ENSURE(fly_ew(INFINITY, &tr) == BMD_OK);
+    ENSURE(fly_ew((double)INFINITY, &tr) == BMD_OK);
     double t_cross = event_time(&tr, BMD_EV_ALTITUDE);
     double t_bo = event_time(&tr, BMD_EV_BURNOUT);
     bmd_ew_sensor s = make_ew();
@@ -1217,7 +1220,7 @@ static void test_ew_not_detected(void)
     bmd_traj_free(&tr);
 
     /* A cloud top above the burnout height: never visible. */
-    ENSURE(fly_ew(INFINITY, &tr) == BMD_OK);
+    ENSURE(fly_ew((double)INFINITY, &tr) == BMD_OK);
     s.cloud_top_m = tr.sum.burnout_altitude_m + 1000.0;
     ENSURE(bmd_ew_observe(&s, &tr, g, &rep) == BMD_OK);
     ENSURE(!rep.detected && isnan(rep.t_visible_s) && isnan(rep.t_first_report_s));
@@ -1234,13 +1237,13 @@ static void test_ew_not_detected(void)
     bmd_traj_free(&tr);
 
     /* No stored path; a bad sensor. */
-    ENSURE(fly_ew(INFINITY, &tr) == BMD_OK);
+    ENSURE(fly_ew((double)INFINITY, &tr) == BMD_OK);
     bmd_trajectory nopath = tr;
     nopath.n_seg = 0;
     ENSURE(bmd_ew_observe(&s, &nopath, g, &rep) == BMD_ERR_ARG);
     ENSURE(!rep.detected);
     bmd_ew_sensor bad = make_ew();
-    bad.first_report_delay_s = NAN;
+    bad.first_report_delay_s = (double)NAN;
     ENSURE(bmd_ew_observe(&bad, &tr, g, &rep) == BMD_ERR_ARG);
     char why[128] = "";
     ENSURE(bmd_ew_check(&bad, why, (int)sizeof why) == BMD_ERR_ARG);
@@ -1261,7 +1264,7 @@ static void test_ew_not_detected(void)
 static void test_ew_statistics(void)
 {
     bmd_trajectory tr;
-    ENSURE(fly_ew(INFINITY, &tr) == BMD_OK);
+    ENSURE(fly_ew((double)INFINITY, &tr) == BMD_OK);
     bmd_ew_sensor s = make_ew();
     s.sigma_launch_pos_m = 3000.0;
     s.sigma_launch_time_s = 1.5;
@@ -1273,7 +1276,7 @@ static void test_ew_statistics(void)
     bmd_ew_report truth;
     bmd_rng g0 = {1u, bmd_rng_stream(BMD_RNG_EARLY_WARN, 0, 0)};
     ENSURE(bmd_ew_observe(&s0, &tr, g0, &truth) == BMD_OK);
-    const int n = 4000;
+    const int n = 20000;
     double sum[4] = {0};
     double sum2[4] = {0};
     double cross_ne = 0.0;

@@ -79,12 +79,6 @@ static bmd_vec3 ref_to_ecef(const ref_earth *e, double t, bmd_vec3 r)
     return bmd_v3(cos(th) * r.x + sin(th) * r.y, -sin(th) * r.x + cos(th) * r.y, r.z);
 }
 
-static bmd_vec3 ref_to_eci(const ref_earth *e, double t, bmd_vec3 r)
-{
-    double th = -e->omega * t;
-    return bmd_v3(cos(th) * r.x + sin(th) * r.y, -sin(th) * r.x + cos(th) * r.y, r.z);
-}
-
 static void ref_enu(double lat, double lon, bmd_vec3 *E, bmd_vec3 *N, bmd_vec3 *U)
 {
     *E = bmd_v3(-sin(lon), cos(lon), 0.0);
@@ -361,7 +355,8 @@ static void ref_accel(const double x[6], double beta, double a[3])
 static void test_dynamics_jacobian(void)
 {
     /* States: midcourse at 1,000 km over 40 N; re-entry at 40 km and 70 km (drag); near the pole
-     * at 300 km (J2's z terms). */
+     * at 300 km (J2's z terms; there d a/d v ~ 1e-11 /s is below the differences' rounding, so
+     * its velocity block is not compared). */
     ref_earth e = ref_wgs84();
     struct {
         double lat, lon, h, vx, vy, vz;
@@ -385,10 +380,10 @@ static void test_dynamics_jacobian(void)
             ENSURE(xd[i] == x[3 + i]);
             worst_f = maxd(worst_f, fabs(xd[3 + i] - ar[i]) / norm3(ar));
         }
-        /* Central differences: 1 m in position, 1 mm/s in velocity. */
+        /* Central differences: 1 m in position, 0.1 m/s in velocity. */
         double Fd[36];
         for (int j = 0; j < 6; j++) {
-            double step = j < 3 ? 1.0 : 1e-3;
+            double step = j < 3 ? 1.0 : 0.1;
             double xp[6], xm[6], fp[6], fm[6];
             memcpy(xp, x, sizeof xp);
             memcpy(xm, x, sizeof xm);
@@ -414,10 +409,10 @@ static void test_dynamics_jacobian(void)
                 double err = fabs(F[6 * i + j] - Fd[6 * i + j]);
                 if (j < 3)
                     worst_r = maxd(worst_r, err / sr);
-                else if (cases[c].drag)
-                    worst_v = maxd(worst_v, err / sv);
-                else
+                else if (!cases[c].drag)
                     ENSURE(F[6 * i + j] == 0.0);
+                else if (cases[c].h < 100e3)
+                    worst_v = maxd(worst_v, err / sv);
             }
     }
     fprintf(stderr, "  acceleration vs own model %.2e rel; F vs central differences: "

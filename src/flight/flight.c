@@ -118,7 +118,7 @@ static int rhs(double t, const double y[], double dy[], void *p)
     double vrn = bmd_v3_norm(vr);
     double rho = 0.0;
     double sound = 340.0;
-    /* Above the atmosphere (|r| - a >= h and the standard ends at 1000 km) skip the height. */
+    /* Above the atmosphere skip the height: h >= |r| - a, and the standard ends at 1000 km. */
     if (c->atmosphere && bmd_v3_dot(r, r) < c->r2_atmos_top) {
         rho = bmd_atmos_density_fast(air_height(e, r), &sound);
     }

@@ -48,9 +48,9 @@ bmd_status bmd_ew_check(const bmd_ew_sensor *s, char *why, int why_size)
 /* Height (m) at time t; NaN outside the path. */
 static double height_at(const bmd_trajectory *tr, double t)
 {
-    double h = NAN;
+    double h = (double)NAN;
     if (bmd_traj_geodetic(tr, t, NULL, NULL, &h, NULL) != BMD_OK)
-        return NAN;
+        return (double)NAN;
     return h;
 }
 
@@ -68,7 +68,7 @@ static double first_crossing(const bmd_trajectory *tr, double t0, double t1, dou
     if (h0 >= h_c)
         return t0;
     double ta = t0;
-    double tb = NAN;
+    double tb = (double)NAN;
     /* Scan the stored steps that overlap [t0, t1] for a bracket [ta, tb]. */
     for (int i = 0; i < tr->n_seg && isnan(tb); i++) {
         const bmd_path_seg *s = &tr->seg[i];
@@ -92,7 +92,7 @@ static double first_crossing(const bmd_trajectory *tr, double t0, double t1, dou
         }
     }
     if (isnan(tb))
-        return NAN;
+        return (double)NAN;
     while (tb - ta > T_TOL_S) {
         double tm = 0.5 * (ta + tb);
         if (height_at(tr, tm) >= h_c)
@@ -117,14 +117,14 @@ bmd_status bmd_ew_observe(const bmd_ew_sensor *s, const bmd_trajectory *tr, bmd_
                           bmd_ew_report *out)
 {
     out->detected = false;
-    out->t_visible_s = NAN;
-    out->t_first_report_s = NAN;
-    out->t_cue_s = NAN;
-    out->t_lost_s = NAN;
-    out->launch_lat_rad = NAN;
-    out->launch_lon_rad = NAN;
-    out->launch_time_s = NAN;
-    out->azimuth_rad = NAN;
+    out->t_visible_s = (double)NAN;
+    out->t_first_report_s = (double)NAN;
+    out->t_cue_s = (double)NAN;
+    out->t_lost_s = (double)NAN;
+    out->launch_lat_rad = (double)NAN;
+    out->launch_lon_rad = (double)NAN;
+    out->launch_time_s = (double)NAN;
+    out->azimuth_rad = (double)NAN;
     if (bmd_ew_check(s, NULL, 0) != BMD_OK || tr->n_seg <= 0)
         return BMD_ERR_ARG;
 
@@ -149,9 +149,9 @@ bmd_status bmd_ew_observe(const bmd_ew_sensor *s, const bmd_trajectory *tr, bmd_
     const bmd_earth *e = &tr->earth;
     double lat0 = tr->sum.launch_lat_rad;
     double lon0 = tr->sum.launch_lon_rad;
-    double lat1 = NAN;
-    double lon1 = NAN;
-    double azi = NAN;
+    double lat1 = (double)NAN;
+    double lon1 = (double)NAN;
+    double azi = (double)NAN;
     bmd_status st = bmd_traj_geodetic(tr, out->t_first_report_s, &lat1, &lon1, NULL, NULL);
     if (st == BMD_OK)
         st = bmd_geodesic_inverse(e, lat0, lon0, lat1, lon1, NULL, &azi, NULL);

@@ -149,10 +149,10 @@ static double wrap_pi(double a)
 
 void bmd_radar_look(const bmd_radar *r, const bmd_earth *e, bmd_vec3 t, bmd_look *out)
 {
-    out->range_m = NAN;
-    out->az_rad = NAN;
-    out->el_rad = NAN;
-    out->el_eff_rad = NAN;
+    out->range_m = (double)NAN;
+    out->az_rad = (double)NAN;
+    out->el_rad = (double)NAN;
+    out->el_eff_rad = (double)NAN;
     out->line_of_sight = false;
     out->in_field = false;
     out->in_range = false;
@@ -212,23 +212,29 @@ void bmd_radar_look(const bmd_radar *r, const bmd_earth *e, bmd_vec3 t, bmd_look
     double el_eff = atan2(y, x);
     out->el_eff_rad = el_eff;
 
-    /* 4. Line of sight: the segment radar-target keeps at least rb from the centre of the
-     * effective sphere. rb = R', or the site's own level when the site is below the ellipsoid
-     * (it stands on ground there). Along the segment P + s (T - P), s in [0, 1], the distance to
-     * the centre is least at s* = -P.(T - P)/|T - P|^2 = -rr y / (x^2 + y^2):
-     *   s* <= 0 (y >= 0, looking up): the radar itself, rr >= rb: clear;
-     *   s* >= 1: the target itself, clear iff rt >= rb;
-     *   else the foot of the perpendicular, at rr cos(el_eff) = rr x / |T - P|: clear iff
-     *   el_eff >= -acos(rb / rr), the dip of the horizon. */
-    double rb = rp + fmin(r->h_m, 0.0);
-    double q = x * x + y * y;
-    bool los;
-    if (y >= 0.0)
-        los = true;
-    else if (-rr * y >= q)
-        los = rt >= rb;
-    else
-        los = rr * x >= rb * sqrt(q);
+    /* 4. Line of sight. The obstruction is the sphere of radius rb = R' + hb, hb = 0 (the
+     * ellipsoid), or the site's own level when it lies below the ellipsoid (it stands on ground
+     * there: a ship where the geoid is below the ellipsoid). From a point at radius r >= rb the
+     * horizon lies at the central angle alpha = acos(rb / r); the segment between two points
+     * clears the sphere iff their central angle is at most alpha_radar + alpha_target (the
+     * tangent rays from both ends; the closed form of the radio horizon,
+     * d = R' (alpha_r + alpha_t) ~ sqrt(2 R' hr) + sqrt(2 R' ht)). alpha = atan2(sqrt(r^2 - rb^2),
+     * rb) with r^2 - rb^2 = (h - hb)(r + rb): no cancellation near the surface. This is the same
+     * condition as el_eff >= -acos(rb / rr) for targets beyond the tangent point, and always true
+     * for el_eff >= 0. A target below the obstruction is not in sight; one less than a
+     * millimetre below it counts as on it (heights of surface points round to +-1e-9 m). */
+    double hb = fmin(r->h_m, 0.0);
+    double rb = rp + hb;
+    double dhr = r->h_m - hb;
+    double dht = ht - hb;
+    if (dht < 0.0 && dht >= -1e-3)
+        dht = 0.0;
+    bool los = false;
+    if (dht >= 0.0) {
+        double alpha_r = atan2(sqrt(dhr * (rr + rb)), rb);
+        double alpha_t = atan2(sqrt(dht * (rt + rb)), rb);
+        los = theta <= alpha_r + alpha_t;
+    }
     out->line_of_sight = los;
 
     /* 5. Field of regard and range. */
@@ -279,7 +285,7 @@ void bmd_radar_noise(const bmd_radar *r, double snr, double *sigma_range_m, doub
     if (isnan(snr))
         f = snr;
     else if (snr <= 0.0)
-        f = INFINITY;
+        f = (double)INFINITY;
     else
         f = fmax(sqrt(snr0_linear(r) / snr), 0.1);
     if (sigma_range_m)

@@ -29,8 +29,11 @@
 
 /* chi2 with 3 degrees of freedom at 99.99 %: 21.108. */
 #define GATE_CHI2_3 21.1
-/* Largest drag rate times substep: rho |w| / beta * h <= this (dense air splits the step). */
-#define DRAG_STEP 0.2
+/* In air where the drag acceleration exceeds DRAG_MIN (m/s^2), substeps h satisfy
+ * (rho |w| / beta + |h'| / H) h <= DRAG_STEP: the rates at which drag changes with the speed and
+ * with the density along the path (H the local density scale height). */
+#define DRAG_MIN 1e-3
+#define DRAG_STEP 0.1
 
 bmd_track_opts bmd_track_default_opts(void)
 {
@@ -336,6 +339,29 @@ static bool finite6(const double x[6])
     return true;
 }
 
+/* Number of parts to split a substep of |h| into in dense air (DRAG_STEP). */
+static int drag_split(const dyn *d, const double x[6], double ah)
+{
+    double r2 = x[0] * x[0] + x[1] * x[1] + x[2] * x[2];
+    if (!(r2 < d->r2_top))
+        return 1;
+    double z = air_height(d->e, x, NULL);
+    double rho = bmd_atmos_density_fast(z, NULL);
+    if (!(rho > 0.0))
+        return 1;
+    double om = d->e->omega_rad_s;
+    double w[3] = {x[3] + om * x[1], x[4] - om * x[0], x[5]};
+    double wn = sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+    if (!(0.5 * rho * wn * wn * d->inv_beta > DRAG_MIN))
+        return 1;
+    double rho_up = bmd_atmos_density_fast(z + 1000.0, NULL);
+    double inv_scale = rho_up > 0.0 && rho_up < rho ? log(rho / rho_up) / 1000.0 : 1.0 / 7000.0;
+    double hdot = fabs(x[0] * x[3] + x[1] * x[4] + x[2] * x[5]) / sqrt(r2);
+    double rate = rho * wn * d->inv_beta + hdot * inv_scale;
+    double mm = ceil(rate * ah / DRAG_STEP);
+    return mm > 1.0 ? (mm < 1e4 ? (int)mm : 10000) : 1;
+}
+
 bmd_status bmd_track_predict(bmd_track *tk, double t_s, const bmd_track_opts *o)
 {
     if (!tk || !opts_ok(o) || !isfinite(t_s) || !isfinite(tk->t_s))
@@ -357,16 +383,8 @@ bmd_status bmd_track_predict(bmd_track *tk, double t_s, const bmd_track_opts *o)
     for (long s = 0; s < n; s++) {
         /* In dense air split the substep so that (drag rate) |h| <= DRAG_STEP. */
         int m = 1;
-        if (d.inv_beta > 0.0) {
-            double rho = density(&d, tk->x, NULL);
-            if (rho > 0.0) {
-                double om = d.e->omega_rad_s;
-                double w[3] = {tk->x[3] + om * tk->x[1], tk->x[4] - om * tk->x[0], tk->x[5]};
-                double rate = rho * sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]) * d.inv_beta;
-                double mm = ceil(rate * fabs(h) / DRAG_STEP);
-                m = mm > 1.0 ? (mm < 1e4 ? (int)mm : 10000) : 1;
-            }
-        }
+        if (d.inv_beta > 0.0)
+            m = drag_split(&d, tk->x, fabs(h));
         for (int k = 0; k < m; k++)
             substep(&d, tk->x, tk->P, h / m, q2);
         tk->t_s = t0 + (double)(s + 1) * h;
