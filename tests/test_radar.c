@@ -8,8 +8,9 @@
 **  Every reference is independent of bmdsim's own output:
 **    - the closed-form radio horizon over a 4/3 Earth: tangent rays from both ends,
 **      d = kR [acos(kR/(kR+hr)) + acos(kR/(kR+ht))], and the popular d = sqrt(2kRhr) + sqrt(2kRht)
-**      ~ 4.12 (sqrt(hr) + sqrt(ht)) km, h in m (Doerry, Sandia SAND2013-9845, 2013; Skolnik,
-**      Introduction to Radar Systems, 3rd ed., 2001, ch. 8);
+**      ~ 4.12 (sqrt(hr) + sqrt(ht)) km, h in m (Doerry, Sandia report SAND2012-10690, 2013;
+**      Federal Standard 1037C, "radar line-of-sight equation"; Skolnik, Introduction to Radar
+**      Systems, 3rd ed., 2001, ch. 8);
 **    - geodetic -> ECEF, ENU axes, the spherical direct problem and a ray-sphere test written here;
 **    - the radar range equation R^4 = P_av t_i G A_e sigma / ((4 pi)^2 k T_s L SNR) evaluated from
 **      first principles here (Skolnik 3rd ed. ch. 2; parameters.md sec. 3.1 and 6.7);

@@ -801,14 +801,14 @@ static void test_impact(void)
     ref_enu(sc.tr.sum.impact_lat_rad, sc.tr.sum.impact_lon_rad, &E, &N, &U);
     double track_az = atan2(bmd_v3_dot(w_ecef, E), bmd_v3_dot(w_ecef, N));
     double d_or = remainder(ip.orientation_rad - track_az, PI);
-    /* Monte Carlo: 300 flights with the velocity perturbed along u. */
+    /* Monte Carlo: 1000 flights with the velocity perturbed along u. */
     bmd_flight_opts mfo = bmd_flight_default_opts();
     mfo.keep_path = false;
     mfo.atol_m = 1e-3;
     mfo.atol_m_s = 1e-6;
     bmd_trajectory t2;
     bmd_traj_init(&t2);
-    enum { NMC = 300 };
+    enum { NMC = 1000 };
     double mn = 0.0, me = 0.0, cnn = 0.0, cee = 0.0, cne = 0.0;
     static double pts[NMC][2];
     bmd_rng rm = {4242u, bmd_rng_stream(BMD_RNG_CASE, 1, 0)};

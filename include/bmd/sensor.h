@@ -97,12 +97,13 @@ typedef struct bmd_look {
 
 /// The look from radar r to an ECEF point (m). The effective-Earth geometry uses the radius of
 /// curvature of the ellipsoid at the radar along the look's azimuth (Euler's formula), scaled by
-/// k_refraction (Doerry, Sandia SAND2013-9845; Skolnik 3rd ed. sec. 8.3): on a sphere of radius
-/// R' = k R the radar and the target stand at their heights above the ellipsoid, separated by
-/// the geodesic ground arc between the points under them (central angle arc / R'). The ray is
-/// blocked by that sphere, or by the sphere through the site when the site lies below the
-/// ellipsoid (h_m < 0). Terrain is not modelled. A non-finite target gives NaN numbers and false
-/// flags. docs/sensors.md has the equations.
+/// k_refraction (Doerry, "Earth curvature and atmospheric refraction effects on radar signal
+/// propagation", Sandia report SAND2012-10690, January 2013; Skolnik 3rd ed. ch. 8): on a
+/// sphere of radius R' = k R the radar and the target stand at their heights above the
+/// ellipsoid, separated by the geodesic ground arc between the points under them (central angle
+/// arc / R'). The ray is blocked by that sphere, or by the sphere through the site when the site
+/// lies below the ellipsoid (h_m < 0). Terrain is not modelled. A non-finite target gives NaN
+/// numbers and false flags. docs/sensors.md has the equations.
 void bmd_radar_look(const bmd_radar *r, const bmd_earth *e, bmd_vec3 target_ecef, bmd_look *out);
 
 /// Single-dwell signal-to-noise ratio (linear) from the range equation scaled from the

@@ -3,13 +3,13 @@
  * the look geometry (slant range, azimuth and elevation in the site's geodetic ENU frame) and line
  * of sight over the effective Earth of standard refraction (radius k R with R the ellipsoid's
  * radius of curvature at the site along the look, Euler's formula; Doerry, "Earth curvature and
- * atmospheric refraction effects on radar signal propagation", Sandia SAND2013-9845, 2013;
- * Skolnik, Introduction to Radar Systems, 3rd ed., 2001, ch. 8); the radar range equation scaled
- * from a reference detection range (Skolnik 3rd ed. ch. 2); the probability of detection of a
- * Swerling 1 target (exact) and of a steady target (North's approximation of Marcum's Q function:
- * D. O. North, Proc. IEEE 51(7), 1963, reprint of RCA report PTR-6C, 1943; J. I. Marcum, IRE
- * Trans. IT-6, 1960; P. Swerling, IRE Trans. IT-6, 1960); and thermal-noise-limited measurement
- * noise (Skolnik 3rd ed. ch. 6). docs/sensors.md gives the equations. No allocation, no I/O. */
+ * atmospheric refraction effects on radar signal propagation", Sandia report SAND2012-10690,
+ * January 2013; Skolnik, Introduction to Radar Systems, 3rd ed., 2001, ch. 8); the radar range
+ * equation scaled from a reference detection range (Skolnik 3rd ed. ch. 2); the probability of
+ * detection of a Swerling 1 target (exact) and of a steady target (North's approximation of
+ * Marcum's Q function: D. O. North, Proc. IEEE 51(7), 1963, reprint of RCA report PTR-6C, 1943;
+ * J. I. Marcum, IRE Trans. IT-6, 1960; P. Swerling, IRE Trans. IT-6, 1960); and
+ * thermal-noise-limited measurement noise (Skolnik 3rd ed. ch. 6). docs/sensors.md gives the equations. No allocation, no I/O. */
 #include <math.h>
 #include <stdio.h>
 
