@@ -63,12 +63,16 @@ int cmd_track(int argc, char **argv)
             len += (size_t)snprintf(buf + len, cap - len, "%.3f,%s,%.3f,%.5f,", u->t_s,
                                     s.radars[u->sensor].id, u->position_error_m,
                                     u->velocity_error_m_s);
-            if (v)
-                len += (size_t)snprintf(buf + len, cap - len, "%.5f,%.5f,%.5f,%d\n",
-                                        u->impact_error_m / 1e3, u->impact.semi_major_m / 1e3,
-                                        u->impact.semi_minor_m / 1e3, u->gated ? 1 : 0);
-            else
-                len += (size_t)snprintf(buf + len, cap - len, ",,,%d\n", u->gated ? 1 : 0);
+            /* Empty cells where there is no finite value: never a NaN in a file. */
+            double cells[3] = {u->impact_error_m / 1e3, u->impact.semi_major_m / 1e3,
+                               u->impact.semi_minor_m / 1e3};
+            for (int k = 0; k < 3; k++) {
+                if (v && isfinite(cells[k]))
+                    len += (size_t)snprintf(buf + len, cap - len, "%.5f,", cells[k]);
+                else
+                    len += (size_t)snprintf(buf + len, cap - len, ",");
+            }
+            len += (size_t)snprintf(buf + len, cap - len, "%d\n", u->gated ? 1 : 0);
         }
         bool ok = write_file_atomic("track", csv, buf, len);
         free(buf);
@@ -127,11 +131,12 @@ int cmd_track(int argc, char **argv)
                 const bmd_track_sample *u = &up[i];
                 char ie[32] = "-";
                 char el[32] = "-";
-                if (u->impact.valid) {
+                if (u->impact.valid && isfinite(u->impact_error_m))
                     snprintf(ie, sizeof ie, "%.3f", u->impact_error_m / 1e3);
+                if (u->impact.valid && isfinite(u->impact.semi_major_m) &&
+                    isfinite(u->impact.semi_minor_m))
                     snprintf(el, sizeof el, "%.2f x %.2f", u->impact.semi_major_m / 1e3,
                              u->impact.semi_minor_m / 1e3);
-                }
                 printf("%10.1f %-18s %12.1f %12.3f %14s %14s%s\n", u->t_s,
                        s.radars[u->sensor].id, u->position_error_m, u->velocity_error_m_s, ie, el,
                        u->gated ? " (gated)" : "");

@@ -50,6 +50,13 @@ typedef struct bmd_sensor_timeline {
     int n_detections;             ///< of which detected
 } bmd_sensor_timeline;
 
+/// Visibility windows of a radar on a threat trajectory (path kept): the intervals when the threat
+/// is in line of sight, inside the field of regard and within instrumented range. The trajectory
+/// is scanned every step_s and each change located to 1 ms; a window shorter than step_s can be
+/// missed. At most max windows; *n gets their number.
+bmd_status bmd_visibility(const bmd_trajectory *threat, const bmd_radar *radar, double step_s,
+                          int max, double *t0_s, double *t1_s, int *n);
+
 /// Detection timelines of n radars (each with its site set) against a threat trajectory (path
 /// kept) with signature sig. ew_out (may be NULL) gets the early-warning report when o->ew is set.
 bmd_status bmd_detect(const bmd_trajectory *threat, const bmd_signature *sig,

@@ -90,6 +90,8 @@ bmd_status bmd_track_update(bmd_track *tk, const bmd_meas *m, const bmd_track_op
 /// beyond 1000 km): the coast dynamics of flight.c. xdot and F (row-major 6x6 Jacobian
 /// d xdot / dx: exact gravity gradient including J2, drag partials including the density
 /// gradient, whose d rho/dh is a +-0.5 m central difference of the density table) may be NULL.
+/// F leaves out the drag partials where the drag acceleration is below 1e-9 m/s^2 (they are
+/// then below ~1e-8 of the gravity gradient); xdot always includes the drag.
 void bmd_track_dynamics(const bmd_track_opts *o, const double x[6], double xdot[6], double F[36]);
 
 /// The measurement model: z = (range (m), azimuth in [0, 2 pi) clockwise from north, geometric

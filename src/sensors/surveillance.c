@@ -115,6 +115,23 @@ static void find_windows(const bmd_trajectory *tr, const bmd_radar *rad, double 
     }
 }
 
+bmd_status bmd_visibility(const bmd_trajectory *threat, const bmd_radar *radar, double step_s,
+                          int max, double *t0_s, double *t1_s, int *n)
+{
+    *n = 0;
+    if (!threat || threat->n_seg == 0 || !(step_s > 0.0) || max < 1 ||
+        bmd_radar_check(radar, NULL, 0) != BMD_OK)
+        return BMD_ERR_ARG;
+    windows w;
+    find_windows(threat, radar, step_s, &w);
+    for (int k = 0; k < w.n && k < max; k++) {
+        t0_s[k] = w.t0[k];
+        t1_s[k] = w.t1[k];
+        (*n)++;
+    }
+    return BMD_OK;
+}
+
 /* A detection with its measurement. */
 typedef struct det {
     double t;

@@ -34,6 +34,8 @@
  * with the density along the path (H the local density scale height). */
 #define DRAG_MIN 1e-3
 #define DRAG_STEP 0.1
+/* Drag acceleration (m/s^2) below which the Jacobian leaves out the density gradient. */
+#define JAC_DRAG_MIN 1e-9
 
 bmd_track_opts bmd_track_default_opts(void)
 {
@@ -103,46 +105,54 @@ static double air_height(const bmd_earth *e, const double r[3], double grad[3])
     return rn - a * b * rn / s;
 }
 
-/* Density (kg/m^3) at r, 0 above the atmosphere; *drho (may be NULL) gets d rho / d r. */
-static double density(const dyn *d, const double r[3], double drho[3])
+/* Density (kg/m^3) at r, 0 above the atmosphere. */
+static double density(const dyn *d, const double r[3])
 {
     double r2 = r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
-    if (!(r2 < d->r2_top)) {
-        if (drho)
-            drho[0] = drho[1] = drho[2] = 0.0;
+    if (!(r2 < d->r2_top))
         return 0.0;
-    }
-    double grad[3];
-    double h = air_height(d->e, r, drho ? grad : NULL);
-    double rho = bmd_atmos_density_fast(h, NULL);
-    if (drho) {
-        /* d rho / dh by a central difference of +-0.5 m on the (C1, monotone cubic) table. */
-        double dh = (bmd_atmos_density_fast(h + 0.5, NULL) - bmd_atmos_density_fast(h - 0.5, NULL));
-        for (int i = 0; i < 3; i++)
-            drho[i] = dh * grad[i];
-    }
-    return rho;
+    return bmd_atmos_density_fast(air_height(d->e, r, NULL), NULL);
 }
 
-/* Acceleration (m/s^2) at the state x. */
-static void accel(const dyn *d, const double x[6], double a[3])
+/* Its gradient d rho / d r (inside the atmosphere): d rho / dh by a central difference of
+ * +-0.5 m on the (C1, monotone cubic) table, times the height's gradient. */
+static void density_gradient(const dyn *d, const double r[3], double drho[3])
+{
+    double grad[3];
+    double h = air_height(d->e, r, grad);
+    double dh = bmd_atmos_density_fast(h + 0.5, NULL) - bmd_atmos_density_fast(h - 0.5, NULL);
+    for (int i = 0; i < 3; i++)
+        drho[i] = dh * grad[i];
+}
+
+/* Acceleration (m/s^2) at the state x; *rho_out and *w_out (may be NULL) get the density and
+ * the air speed |w| (0 and 0 without drag or air). */
+static void accel_rw(const dyn *d, const double x[6], double a[3], double *rho_out, double *w_out)
 {
     bmd_vec3 g = bmd_gravity(d->e, bmd_v3(x[0], x[1], x[2]));
     a[0] = g.x;
     a[1] = g.y;
     a[2] = g.z;
+    double rho = 0.0;
+    double wn = 0.0;
     if (d->inv_beta > 0.0) {
-        double rho = density(d, x, NULL);
+        rho = density(d, x);
         if (rho > 0.0) {
             double om = d->e->omega_rad_s;
             double w[3] = {x[3] + om * x[1], x[4] - om * x[0], x[5]};
-            double wn = sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+            wn = sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
             double k = 0.5 * rho * wn * d->inv_beta;
             for (int i = 0; i < 3; i++)
                 a[i] -= k * w[i];
         }
     }
+    if (rho_out)
+        *rho_out = rho;
+    if (w_out)
+        *w_out = wn;
 }
+
+static void accel(const dyn *d, const double x[6], double a[3]) { accel_rw(d, x, a, NULL, NULL); }
 
 /* Gravity gradient dg/dr (3x3 row-major, symmetric) of point mass + J2. With c = 3/2 J2 Re^2,
  * g = alpha r + beta z e_z, alpha = -mu/r^3 - mu c/r^5 + 5 mu c z^2/r^7, beta = -2 mu c/r^5, so
@@ -183,8 +193,8 @@ static void accel_jac(const dyn *d, const double x[6], double a[3], double Fr[9]
     memset(Fv, 0, 9 * sizeof Fv[0]);
     *has_v = false;
     if (d->inv_beta > 0.0) {
-        double drho[3];
-        double rho = density(d, x, drho);
+        double drho[3] = {0.0, 0.0, 0.0};
+        double rho = density(d, x);
         if (rho > 0.0) {
             double om = d->e->omega_rad_s;
             double w[3] = {x[3] + om * x[1], x[4] - om * x[0], x[5]};
@@ -193,6 +203,12 @@ static void accel_jac(const dyn *d, const double x[6], double a[3], double Fr[9]
             double k = kb * rho * wn;
             for (int i = 0; i < 3; i++)
                 a[i] -= k * w[i];
+            /* The drag partials only where the drag acceleration exceeds JAC_DRAG_MIN: below
+             * it they are under ~1e-8 of the gravity gradient (|Dv| ~ 2 |a_d| / |w|,
+             * |Dr| ~ |a_d| / H), and the density gradient costs two more table look-ups. */
+            if (!(k * wn > JAC_DRAG_MIN))
+                return;
+            density_gradient(d, x, drho);
             /* Dv = -kb rho (|w| I + w w^T / |w|). */
             double s = wn > 0.0 ? kb * rho / wn : 0.0;
             for (int i = 0; i < 3; i++) {
@@ -246,13 +262,17 @@ void bmd_track_dynamics(const bmd_track_opts *o, const double x[6], double xdot[
 
 /* One substep of h (either sign): RK4 on the state, Phi from F at the midpoint stage, process
  * noise. */
-static void substep(const dyn *d, double x[6], double P[36], double h, double q2)
+static void substep(const dyn *d, double x[6], double P[36], double h, double q2,
+                    const double *k1_in)
 {
     double k1[3], k2[3], k3[3], k4[3];
     double y[6];
     double Fr[9], Fv[9];
     bool hv;
-    accel(d, x, k1);
+    if (k1_in)
+        memcpy(k1, k1_in, sizeof k1);
+    else
+        accel(d, x, k1);
     for (int i = 0; i < 3; i++) {
         y[i] = x[i] + 0.5 * h * x[3 + i];
         y[3 + i] = x[3 + i] + 0.5 * h * k1[i];
@@ -339,21 +359,14 @@ static bool finite6(const double x[6])
     return true;
 }
 
-/* Number of parts to split a substep of |h| into in dense air (DRAG_STEP). */
-static int drag_split(const dyn *d, const double x[6], double ah)
+/* Number of parts to split a substep of |h| into in dense air (DRAG_STEP); rho and wn: the
+ * density and air speed at x. */
+static int drag_split(const dyn *d, const double x[6], double rho, double wn, double ah)
 {
-    double r2 = x[0] * x[0] + x[1] * x[1] + x[2] * x[2];
-    if (!(r2 < d->r2_top))
-        return 1;
-    double z = air_height(d->e, x, NULL);
-    double rho = bmd_atmos_density_fast(z, NULL);
-    if (!(rho > 0.0))
-        return 1;
-    double om = d->e->omega_rad_s;
-    double w[3] = {x[3] + om * x[1], x[4] - om * x[0], x[5]};
-    double wn = sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
     if (!(0.5 * rho * wn * wn * d->inv_beta > DRAG_MIN))
         return 1;
+    double r2 = x[0] * x[0] + x[1] * x[1] + x[2] * x[2];
+    double z = air_height(d->e, x, NULL);
     double rho_up = bmd_atmos_density_fast(z + 1000.0, NULL);
     double inv_scale = rho_up > 0.0 && rho_up < rho ? log(rho / rho_up) / 1000.0 : 1.0 / 7000.0;
     double hdot = fabs(x[0] * x[3] + x[1] * x[4] + x[2] * x[5]) / sqrt(r2);
@@ -382,11 +395,11 @@ bmd_status bmd_track_predict(bmd_track *tk, double t_s, const bmd_track_opts *o)
     double t0 = tk->t_s;
     for (long s = 0; s < n; s++) {
         /* In dense air split the substep so that (drag rate) |h| <= DRAG_STEP. */
-        int m = 1;
-        if (d.inv_beta > 0.0)
-            m = drag_split(&d, tk->x, fabs(h));
+        double k1[3], rho, wn;
+        accel_rw(&d, tk->x, k1, &rho, &wn);
+        int m = rho > 0.0 ? drag_split(&d, tk->x, rho, wn, fabs(h)) : 1;
         for (int k = 0; k < m; k++)
-            substep(&d, tk->x, tk->P, h / m, q2);
+            substep(&d, tk->x, tk->P, h / m, q2, k == 0 ? k1 : NULL);
         tk->t_s = t0 + (double)(s + 1) * h;
     }
     tk->t_s = t_s;
