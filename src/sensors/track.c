@@ -321,13 +321,16 @@ static void substep(const dyn *d, double x[6], double P[36], double h, double q2
         }
     /* P = Phi P Phi^T: T = Phi P, then the upper triangle of T Phi^T. */
     double T[36];
-    for (int i = 0; i < 6; i++)
-        for (int j = 0; j < 6; j++) {
-            double s = 0.0;
-            for (int k = 0; k < 6; k++)
-                s += Phi[6 * i + k] * P[6 * k + j];
-            T[6 * i + j] = s;
+    for (int i = 0; i < 6; i++) {
+        double *t = T + 6 * i;
+        for (int j = 0; j < 6; j++)
+            t[j] = 0.0;
+        for (int k = 0; k < 6; k++) {
+            double a = Phi[6 * i + k];
+            for (int j = 0; j < 6; j++)
+                t[j] += a * P[6 * k + j];
         }
+    }
     for (int i = 0; i < 6; i++)
         for (int j = i; j < 6; j++) {
             double s = 0.0;
