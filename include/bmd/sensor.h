@@ -77,7 +77,7 @@ typedef struct bmd_radar {
 } bmd_radar;
 
 /// Check a radar's parameters: every number finite; |lat| <= pi/2; a site not below the ellipsoid
-/// by more than 500 m (sea floor) nor above 10 km; az_half_width in (0, pi] (pi: all round);
+/// by more than 500 m (sea floor) nor above 10 km; az_half_width positive (>= pi: all round);
 /// -pi/2 <= el_min < el_max <= pi/2; range_max, r0, sigma0 positive; pfa in (0, 0.5); Swerling 0
 /// or 1; the three revisit intervals positive; both noise references positive; k_refraction in
 /// [1, 2]. BMD_ERR_ARG and, in why (if not NULL, size why_size), which field and why.
@@ -105,6 +105,22 @@ typedef struct bmd_look {
 /// lies below the ellipsoid (h_m < 0). Terrain is not modelled. A non-finite target gives NaN
 /// numbers and false flags. docs/sensors.md has the equations.
 void bmd_radar_look(const bmd_radar *r, const bmd_earth *e, bmd_vec3 target_ecef, bmd_look *out);
+
+/// A radar's site geometry, computed once (bmd_radar_frame_make) for many looks.
+typedef struct bmd_radar_frame {
+    bmd_vec3 site;              ///< ECEF position of the site (m)
+    bmd_vec3 east, north, up;   ///< geodetic ENU axes at the site
+    double rm, rn;              ///< meridian and prime-vertical radii of curvature at the site (m)
+} bmd_radar_frame;
+
+void bmd_radar_frame_make(const bmd_radar *r, const bmd_earth *e, bmd_radar_frame *f);
+
+/// bmd_radar_look for scanning: the same model with the ground arc taken as the angle between the
+/// surface normals times the radius of curvature along the look (no geodesic, no trigonometry of
+/// the target's coordinates): exact on a sphere, within about 4e-4 of the arc on WGS-84. About
+/// ten times faster; locate edges with bmd_radar_look.
+void bmd_radar_look_fast(const bmd_radar *r, const bmd_radar_frame *f, const bmd_earth *e,
+                         bmd_vec3 target_ecef, bmd_look *out);
 
 /// Single-dwell signal-to-noise ratio (linear) from the range equation scaled from the
 /// reference: SNR = snr0 (r0/R)^4 (sigma/sigma0) with snr0 = 10^(snr0_db/10) (Skolnik 3rd ed.
@@ -149,7 +165,7 @@ bmd_status bmd_ew_check(const bmd_ew_sensor *s, char *why, int why_size);
 /// as bmd_traj_state; launch at tr->t_start_s).
 typedef struct bmd_ew_report {
     bool detected;                  ///< false when burnout comes before the first report
-    double t_visible_s;             ///< the plume rises above cloud_top_m (s); NaN if never in boost
+    double t_visible_s;             ///< the plume rises above cloud_top_m (s); NaN: not in boost
     double t_first_report_s;        ///< time of the first report (s); NaN if never visible
     double t_cue_s;                 ///< time the cue reaches the defence (s); NaN if never visible
     double t_lost_s;                ///< burnout: the plume is gone (s)

@@ -130,7 +130,9 @@ bmd_status bmd_ew_observe(const bmd_ew_sensor *s, const bmd_trajectory *tr, bmd_
 
     /* Boost: from launch to burnout (both on the trajectory's clock), within the stored path. */
     double t0 = tr->t_start_s;
-    double t_bo = fmin(tr->sum.burnout_time_s, tr->t_end_s);
+    double t_bo = tr->sum.burnout_time_s;
+    if (t_bo > tr->t_end_s)
+        t_bo = tr->t_end_s;
     out->t_lost_s = t_bo;
     if (!(t_bo > t0))
         return BMD_OK; /* no boost (free flight): nothing to see */

@@ -50,36 +50,57 @@ typedef struct sight {
     bmd_vec3 r_ecef;
 } sight;
 
-static bool sight_at(const bmd_trajectory *tr, const bmd_radar *rad, double t, sight *s)
+/* A radar with its precomputed site geometry. */
+typedef struct placed {
+    const bmd_radar *r;
+    bmd_radar_frame f;
+} placed;
+
+static bool target_at(const bmd_trajectory *tr, double t, bmd_vec3 *r_ecef, bmd_vec3 *v_ecef)
 {
     bmd_vec3 r;
     bmd_vec3 v;
-    if (bmd_traj_state(tr, t, &r, &v) != BMD_OK)
+    if (bmd_traj_state(tr, t, &r, v_ecef ? &v : NULL) != BMD_OK)
         return false;
-    const bmd_earth *e = &tr->earth;
-    s->r_ecef = bmd_eci_to_ecef(e, t, r);
-    bmd_vec3 v_ecef = bmd_eci_to_ecef_velocity(e, t, r, v);
-    bmd_radar_look(rad, e, s->r_ecef, &s->look);
-    bmd_vec3 site = bmd_geodetic_to_ecef(e, rad->lat_rad, rad->lon_rad, rad->h_m);
-    bmd_vec3 to_radar = bmd_v3_unit(bmd_v3_sub(site, s->r_ecef));
-    bmd_vec3 dir = bmd_v3_unit(v_ecef);
-    double c = bmd_v3_dot(dir, to_radar);
+    *r_ecef = bmd_eci_to_ecef(&tr->earth, t, r);
+    if (v_ecef)
+        *v_ecef = bmd_eci_to_ecef_velocity(&tr->earth, t, r, v);
+    return true;
+}
+
+/* Geometry for a dwell (range, angles, aspect): the fast look's range and angles are exact. */
+static bool sight_at(const bmd_trajectory *tr, const placed *p, double t, sight *s)
+{
+    bmd_vec3 v_ecef;
+    if (!target_at(tr, t, &s->r_ecef, &v_ecef))
+        return false;
+    bmd_radar_look_fast(p->r, &p->f, &tr->earth, s->r_ecef, &s->look);
+    bmd_vec3 to_radar = bmd_v3_unit(bmd_v3_sub(p->f.site, s->r_ecef));
+    double c = bmd_v3_dot(bmd_v3_unit(v_ecef), to_radar);
     s->aspect_rad = acos(fmax(-1.0, fmin(1.0, c)));
     return true;
 }
 
-static bool visible_at(const bmd_trajectory *tr, const bmd_radar *rad, double t)
+/* Visibility: exact (edges) or fast (scanning). */
+static bool visible_at(const bmd_trajectory *tr, const placed *p, double t, bool exact)
 {
-    sight s;
-    return sight_at(tr, rad, t, &s) && s.look.visible;
+    bmd_vec3 r;
+    if (!target_at(tr, t, &r, NULL))
+        return false;
+    bmd_look lk;
+    if (exact)
+        bmd_radar_look(p->r, &tr->earth, r, &lk);
+    else
+        bmd_radar_look_fast(p->r, &p->f, &tr->earth, r, &lk);
+    return lk.visible;
 }
 
-/* Edge between a visible and an invisible time, to 1 ms. */
-static double refine(const bmd_trajectory *tr, const bmd_radar *rad, double ta, double tb, bool va)
+/* Edge between a visible and an invisible time (exact model), to 1 ms. */
+static double refine(const bmd_trajectory *tr, const placed *p, double ta, double tb, bool va)
 {
     while (tb - ta > 1e-3) {
         double tm = 0.5 * (ta + tb);
-        if (visible_at(tr, rad, tm) == va)
+        if (visible_at(tr, p, tm, true) == va)
             ta = tm;
         else
             tb = tm;
@@ -87,28 +108,122 @@ static double refine(const bmd_trajectory *tr, const bmd_radar *rad, double ta, 
     return va ? ta : tb;
 }
 
-static void find_windows(const bmd_trajectory *tr, const bmd_radar *rad, double step, windows *w)
+/* How long the fast look's visibility cannot change from time t, with a safety factor: each
+ * constraint's margin (range, elevation over the effective Earth, azimuth sector) divided by a
+ * bound on its rate from the target's speed. Visible: the nearest constraint decides; not
+ * visible: the farthest violated one (all must be met). At most max_skip. */
+static double safe_skip(const bmd_trajectory *tr, const placed *p, double t, bool *vis,
+                        double max_skip)
+{
+    bmd_vec3 r;
+    bmd_vec3 v;
+    if (!target_at(tr, t, &r, &v)) {
+        *vis = false;
+        return 0.0;
+    }
+    bmd_look lk;
+    bmd_radar_look_fast(p->r, &p->f, &tr->earth, r, &lk);
+    *vis = lk.visible;
+    const bmd_radar *rad = p->r;
+    if (rad->el_min_rad < 0.0)
+        return 0.0; /* below-horizon fences: the line of sight decides, scan at the fixed step */
+    double speed = 1.2 * bmd_v3_norm(v) + 500.0;
+    double rp = rad->k_refraction * tr->earth.a_m;
+    double m[3];
+    double rate[3];
+    int nm = 0;
+    m[nm] = rad->range_max_m - lk.range_m;
+    rate[nm++] = speed;
+    double el_lo = lk.el_eff_rad - rad->el_min_rad;
+    double el_hi = rad->el_max_rad - lk.el_eff_rad;
+    m[nm] = fmin(el_lo, el_hi);
+    rate[nm++] = speed * (1.0 / fmax(lk.range_m, 1.0) + 1.0 / rp);
+    if (rad->az_half_width_rad < BMD_PI) {
+        double d = fabs(fmod(lk.az_rad - rad->boresight_az_rad + 3.0 * BMD_PI, 2.0 * BMD_PI) - BMD_PI);
+        double horiz = lk.range_m * cos(lk.el_rad);
+        m[nm] = rad->az_half_width_rad - d;
+        rate[nm++] = speed / fmax(horiz, 1.0);
+    }
+    double skip = *vis ? HUGE_VAL : 0.0;
+    for (int k = 0; k < nm; k++) {
+        double tk = 0.5 * fabs(m[k]) / rate[k];
+        if (*vis)
+            skip = fmin(skip, tk);
+        else if (m[k] < 0.0)
+            skip = fmax(skip, tk);
+    }
+    return fmin(skip, max_skip);
+}
+
+/* The exact model's change of state near tc, where the fast model changed: the two models'
+ * edges differ by a small angle, which near the horizon at long range can be several seconds of
+ * flight. Walk back from tc (if the exact state has already changed there) or forward (if not
+ * yet, at most 120 s), one step at a time, then bisect. False when the exact model does not
+ * change nearby. */
+static bool exact_edge(const bmd_trajectory *tr, const placed *p, double tc, bool before,
+                       double step, double t_lo, double t_hi, double *edge)
+{
+    double ta;
+    double tb;
+    if (visible_at(tr, p, tc, true) != before) {
+        tb = tc;
+        ta = fmax(t_lo, tc - step);
+        while (ta > t_lo && visible_at(tr, p, ta, true) != before) {
+            tb = ta;
+            ta = fmax(t_lo, ta - step);
+        }
+        if (visible_at(tr, p, ta, true) != before)
+            return false;
+    } else {
+        ta = tc;
+        tb = fmin(t_hi, tc + step);
+        while (tb < t_hi && tb - tc < 120.0 && visible_at(tr, p, tb, true) == before) {
+            ta = tb;
+            tb = fmin(t_hi, tb + step);
+        }
+        if (visible_at(tr, p, tb, true) == before)
+            return false;
+    }
+    *edge = refine(tr, p, ta, tb, before);
+    return true;
+}
+
+/* Windows: scan with the fast look, skipping ahead as far as safe_skip allows but at least one
+ * step; where the fast visibility changes, find the exact model's change nearby (exact_edge)
+ * and locate it by bisection. */
+static void find_windows(const bmd_trajectory *tr, const placed *p, double step, windows *w)
 {
     w->n = 0;
     double t0 = tr->t_start_s;
     double t1 = tr->t_end_s;
-    bool prev = visible_at(tr, rad, t0);
-    double open = prev ? t0 : (double)NAN;
-    for (double t = t0 + step;; t += step) {
+    double t_bo = tr->sum.burnout_time_s;
+    bool fast_prev;
+    double skip = safe_skip(tr, p, t0, &fast_prev, t0 < t_bo ? 10.0 : 120.0);
+    bool exact_state = visible_at(tr, p, t0, true);
+    double open = exact_state ? t0 : (double)NAN;
+    double t_done = t0; /* no exact edge is looked for before the last one found */
+    double edge = t0;
+    for (double t = t0 + fmax(step, skip);; t += fmax(step, skip)) {
         double tc = t < t1 ? t : t1;
-        bool now = visible_at(tr, rad, tc);
-        if (now && !prev)
-            open = refine(tr, rad, tc - step, tc, false);
-        if (!now && prev && w->n < MAX_WINDOWS) {
-            w->t0[w->n] = open;
-            w->t1[w->n] = refine(tr, rad, tc - step, tc, true);
-            w->n++;
+        bool fast_now;
+        /* Thrust changes the speed fast: short skips while boosting. */
+        skip = safe_skip(tr, p, tc, &fast_now, tc < t_bo ? 10.0 : 120.0);
+        if (fast_now != fast_prev && exact_edge(tr, p, tc, exact_state, step, t_done, t1, &edge)) {
+            if (!exact_state) {
+                open = edge;
+            } else if (w->n < MAX_WINDOWS) {
+                w->t0[w->n] = open;
+                w->t1[w->n] = edge;
+                w->n++;
+            }
+            exact_state = !exact_state;
+            t_done = edge;
         }
-        prev = now;
+        fast_prev = fast_now;
         if (tc >= t1)
             break;
     }
-    if (prev && w->n < MAX_WINDOWS) {
+    if (exact_state && w->n < MAX_WINDOWS) {
         w->t0[w->n] = open;
         w->t1[w->n] = t1;
         w->n++;
@@ -122,8 +237,11 @@ bmd_status bmd_visibility(const bmd_trajectory *threat, const bmd_radar *radar, 
     if (!threat || threat->n_seg == 0 || !(step_s > 0.0) || max < 1 ||
         bmd_radar_check(radar, NULL, 0) != BMD_OK)
         return BMD_ERR_ARG;
+    placed p;
+    p.r = radar;
+    bmd_radar_frame_make(radar, &threat->earth, &p.f);
     windows w;
-    find_windows(threat, radar, step_s, &w);
+    find_windows(threat, &p, step_s, &w);
     for (int k = 0; k < w.n && k < max; k++) {
         t0_s[k] = w.t0[k];
         t1_s[k] = w.t1[k];
@@ -190,9 +308,10 @@ static bool in_windows(const windows *w, double t, double *next_open)
 
 enum { S_SEARCH, S_CONFIRM, S_TRACK };
 
-static int simulate(const run *R, int i, const bmd_radar *rad, const windows *w, double t_cue,
+static int simulate(const run *R, int i, const placed *pl, const windows *w, double t_cue,
                     bmd_sensor_timeline *tl, det_list *dets)
 {
+    const bmd_radar *rad = pl->r;
     bmd_rng rng_det = {R->o->seed, bmd_rng_stream(BMD_RNG_DETECT, (uint32_t)i, 0)};
     bmd_rng rng_phase = {R->o->seed, bmd_rng_stream(BMD_RNG_DETECT, (uint32_t)i, 1)};
     bmd_rng rng_noise = {R->o->seed, bmd_rng_stream(BMD_RNG_MEASURE, (uint32_t)i, 0)};
@@ -242,7 +361,7 @@ static int simulate(const run *R, int i, const bmd_radar *rad, const windows *w,
             continue;
         }
         sight s;
-        if (!sight_at(R->tr, rad, t, &s))
+        if (!sight_at(R->tr, pl, t, &s))
             break;
         double rcs = bmd_signature_rcs(R->sig, t < R->t_burnout, s.aspect_rad);
         double snr = bmd_radar_snr(rad, s.look.range_m, rcs);
@@ -367,15 +486,18 @@ static bmd_status detect_all(const bmd_trajectory *threat, const bmd_signature *
     }
     windows w[BMD_MAX_RADARS];
     double cue[BMD_MAX_RADARS];
+    placed pl[BMD_MAX_RADARS];
     for (int i = 0; i < n; i++) {
-        find_windows(threat, &radars[i], o->scan_step_s, &w[i]);
+        pl[i].r = &radars[i];
+        bmd_radar_frame_make(&radars[i], &threat->earth, &pl[i].f);
+        find_windows(threat, &pl[i], o->scan_step_s, &w[i]);
         cue[i] = t_ew;
     }
     /* Cueing settles in at most n rounds: each round can only bring a cue earlier along the
      * chain of radars that confirm. */
     for (int round = 0; round <= n; round++) {
         for (int i = 0; i < n; i++)
-            if (simulate(&R, i, &radars[i], &w[i], cue[i], &out[i], NULL))
+            if (simulate(&R, i, &pl[i], &w[i], cue[i], &out[i], NULL))
                 return BMD_ERR_NOMEM;
         if (!o->radar_cueing)
             break;
@@ -395,7 +517,7 @@ static bmd_status detect_all(const bmd_trajectory *threat, const bmd_signature *
     }
     if (dets) {
         for (int i = 0; i < n; i++)
-            if (simulate(&R, i, &radars[i], &w[i], cue[i], &out[i], dets))
+            if (simulate(&R, i, &pl[i], &w[i], cue[i], &out[i], dets))
                 return BMD_ERR_NOMEM;
     }
     return BMD_OK;

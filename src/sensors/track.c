@@ -321,16 +321,13 @@ static void substep(const dyn *d, double x[6], double P[36], double h, double q2
         }
     /* P = Phi P Phi^T: T = Phi P, then the upper triangle of T Phi^T. */
     double T[36];
-    for (int i = 0; i < 6; i++) {
-        double *t = T + 6 * i;
-        for (int j = 0; j < 6; j++)
-            t[j] = 0.0;
-        for (int k = 0; k < 6; k++) {
-            double a = Phi[6 * i + k];
-            for (int j = 0; j < 6; j++)
-                t[j] += a * P[6 * k + j];
+    for (int i = 0; i < 6; i++)
+        for (int j = 0; j < 6; j++) {
+            double s = 0.0;
+            for (int k = 0; k < 6; k++)
+                s += Phi[6 * i + k] * P[6 * k + j];
+            T[6 * i + j] = s;
         }
-    }
     for (int i = 0; i < 6; i++)
         for (int j = i; j < 6; j++) {
             double s = 0.0;
@@ -395,7 +392,6 @@ bmd_status bmd_track_predict(bmd_track *tk, double t_s, const bmd_track_opts *o)
         return BMD_ERR_ARG;
     long n = (long)nd;
     double h = span / nd;
-    double t0 = tk->t_s;
     for (long s = 0; s < n; s++) {
         /* In dense air split the substep so that (drag rate) |h| <= DRAG_STEP. */
         double k1[3], rho, wn;
@@ -403,7 +399,6 @@ bmd_status bmd_track_predict(bmd_track *tk, double t_s, const bmd_track_opts *o)
         int m = rho > 0.0 ? drag_split(&d, tk->x, rho, wn, fabs(h)) : 1;
         for (int k = 0; k < m; k++)
             substep(&d, tk->x, tk->P, h / m, q2, k == 0 ? k1 : NULL);
-        tk->t_s = t0 + (double)(s + 1) * h;
     }
     tk->t_s = t_s;
     if (!finite6(tk->x))
@@ -541,7 +536,7 @@ static bool inv3_spd(const double S[9], double Si[9])
 bmd_status bmd_track_update(bmd_track *tk, const bmd_meas *m, const bmd_track_opts *o, double *nis)
 {
     if (nis)
-        *nis = NAN;
+        *nis = (double)NAN;
     if (!tk || !meas_ok(m) || !opts_ok(o))
         return BMD_ERR_ARG;
     bmd_status st = bmd_track_predict(tk, m->t_s, o);
@@ -608,16 +603,14 @@ bmd_status bmd_track_update(bmd_track *tk, const bmd_meas *m, const bmd_track_op
         for (int j = 0; j < 3; j++)
             MHt[3 * i + j] = M[6 * i + 0] * Hr[3 * j + 0] + M[6 * i + 1] * Hr[3 * j + 1] +
                              M[6 * i + 2] * Hr[3 * j + 2];
+    /* The result is symmetric: its upper triangle, mirrored. */
     for (int i = 0; i < 6; i++)
         for (int j = i; j < 6; j++) {
             double a = M[6 * i + j];
             for (int k = 0; k < 3; k++)
-                a += K[3 * i + k] * (R[k] * K[3 * j + k]) - MHt[3 * i + k] * K[3 * j + k];
-            double b = M[6 * j + i];
-            for (int k = 0; k < 3; k++)
-                b += K[3 * j + k] * (R[k] * K[3 * i + k]) - MHt[3 * j + k] * K[3 * i + k];
-            P[6 * i + j] = 0.5 * (a + b);
-            P[6 * j + i] = P[6 * i + j];
+                a += (R[k] * K[3 * i + k] - MHt[3 * i + k]) * K[3 * j + k];
+            P[6 * i + j] = a;
+            P[6 * j + i] = a;
         }
     tk->n_updates++;
     tk->nis_last = d2;
@@ -781,7 +774,7 @@ double bmd_track_cep(double sigma_1_m, double sigma_2_m)
     double sx = fmax(fabs(sigma_1_m), fabs(sigma_2_m));
     double sy = fmin(fabs(sigma_1_m), fabs(sigma_2_m));
     if (!isfinite(sx) || !isfinite(sy))
-        return isnan(sx) || isnan(sy) ? NAN : INFINITY;
+        return isnan(sx) || isnan(sy) ? (double)NAN : HUGE_VAL;
     if (sx == 0.0)
         return 0.0;
     /* One dimension: the median of |N(0, sx^2)|, sqrt(2) erfinv(1/2) sx. */
@@ -898,7 +891,7 @@ bmd_status bmd_track_impact(const bmd_track *tk, const bmd_track_opts *o, bmd_im
     }
     bmd_traj_free(&tr);
     if (!all_down) {
-        out->semi_major_m = out->semi_minor_m = out->cep_m = INFINITY;
+        out->semi_major_m = out->semi_minor_m = out->cep_m = HUGE_VAL;
         return BMD_OK;
     }
     double mn = 0.0, me = 0.0;
