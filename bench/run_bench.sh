@@ -219,3 +219,27 @@ with open(out_path, "w") as f:
     f.write("\n")
 print(f"wrote {out_path}")
 EOF
+
+# Sensors (issue 3): visibility of 10,000 trajectories from 5 radars against an exhaustive
+# exact-look reference, and one full track (bench/bench_sensors.c).
+sens="$build/bench/bench_sensors"
+if [[ -x "$sens" ]]; then
+    quick_arg=()
+    [[ "${BENCH_QUICK:-0}" = 1 ]] && quick_arg=(--quick)
+    pin=()
+    if [[ "${BENCH_CPU:-}" != none ]] && command -v taskset >/dev/null; then
+        pin=(taskset -c "${BENCH_CPU:-$(($(nproc) - 1))}")
+    fi
+    sens_out="$results/sensors.json"
+    [[ "${BENCH_QUICK:-0}" = 1 ]] && sens_out="$results/sensors-quick.json"
+    if "${pin[@]}" "$sens" "${quick_arg[@]}" >"$sens_out.tmp"; then
+        mv "$sens_out.tmp" "$sens_out"
+        echo "sensors:"
+        cat "$sens_out"
+        echo "wrote $sens_out"
+    else
+        rm -f "$sens_out.tmp"
+        echo "run_bench.sh: bench_sensors failed" >&2
+        exit 1
+    fi
+fi
