@@ -8,7 +8,7 @@
 static const char help[] =
     "usage: bmdsim detect --threat ID|FILE --launch LAT,LON --target LAT,LON\n"
     "                     --sensor ID[@LAT,LON[,HEIGHT_M]] [--sensor ...] [--seed S]\n"
-    "                     [--format json|text]\n"
+    "                     [--format json|text] [--csv FILE]\n"
     "\n"
     "Flies the threat to its target (its default trajectory shape) and plays each sensor against\n"
     "it: radars search, detect with the probability of their range equation and Swerling case,\n"
@@ -16,11 +16,11 @@ static const char help[] =
     "(dsp, sbirs) cues every radar. Sensors: catalog ids (bmdsim catalog --sensors) placed at\n"
     "their default site or at @LAT,LON[,HEIGHT_M]. Draws are seeded (--seed, default 1).\n"
     "Prints per sensor: first_visible_s, last_visible_s, first_detection_s, track_confirmed_s\n"
-    "(null where never), with times from the threat's launch.\n";
+    "(null where never), with times from the threat's launch; --csv FILE writes the same table.\n";
 
 int cmd_detect(int argc, char **argv)
 {
-    static const opt_spec spec[] = {SCENE_OPTS, {0}};
+    static const opt_spec spec[] = {SCENE_OPTS, {"csv", true}, {0}};
     scene s;
     opts o;
     int rc = scene_setup(&s, "detect", argc, argv, spec, &o, help);
@@ -39,6 +39,32 @@ int cmd_detect(int argc, char **argv)
         cli_error("detect", "detection failed: %s", bmd_status_str(st));
         scene_free(&s);
         return EXIT_INTERNAL;
+    }
+    const char *csv = opt_get(&o, "csv");
+    if (csv) {
+        char buf[8192];
+        size_t len = (size_t)snprintf(buf, sizeof buf,
+                                      "id,kind,first_visible_s,last_visible_s,first_detection_s,"
+                                      "track_confirmed_s,cued_s\n");
+        if (s.has_ew && ew.detected)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s,early-warning,%.3f,%.3f,%.3f,,%.3f\n",
+                                    s.ew.id, ew.t_first_report_s, ew.t_lost_s, ew.t_first_report_s,
+                                    ew.t_cue_s);
+        else if (s.has_ew)
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s,early-warning,,,,,\n", s.ew.id);
+        for (int i = 0; i < s.n_radars; i++) {
+            const double v[5] = {tl[i].first_visible_s, tl[i].last_visible_s,
+                                 tl[i].first_detection_s, tl[i].track_confirmed_s, tl[i].cued_s};
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "%s,radar", s.radars[i].id);
+            for (int k = 0; k < 5; k++) /* empty cells where never: no NaN in files */
+                len += isfinite(v[k]) ? (size_t)snprintf(buf + len, sizeof buf - len, ",%.3f", v[k])
+                                      : (size_t)snprintf(buf + len, sizeof buf - len, ",");
+            len += (size_t)snprintf(buf + len, sizeof buf - len, "\n");
+        }
+        if (!write_file_atomic("detect", csv, buf, len)) {
+            scene_free(&s);
+            return EXIT_USAGE;
+        }
     }
     if (s.json) {
         cJSON *r = cJSON_CreateObject();

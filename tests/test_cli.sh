@@ -123,6 +123,9 @@ PY
 "$B" detect "${D[@]}" --sensor tpy-2 --seed 7 --format json >"$tmp/d1.json" 2>/dev/null
 "$B" detect "${D[@]}" --sensor tpy-2 --seed 7 --format json >"$tmp/d2.json" 2>/dev/null
 cmp -s "$tmp/d1.json" "$tmp/d2.json" && ok || bad "detect is not reproducible for a seed"
+"$B" detect "${D[@]}" --sensor tpy-2 --sensor sbirs --csv "$tmp/d.csv" >/dev/null 2>&1 || bad "detect --csv"
+head -1 "$tmp/d.csv" | grep -q '^id,kind,first_visible_s,last_visible_s,first_detection_s,track_confirmed_s' && ok || bad "detect csv header"
+grep -qE "$NONFINITE" "$tmp/d.csv" && bad "NaN in detect csv" || ok
 expect_json track "${D[@]}" --sensor tpy-2 -- threat updates
 "$B" track "${D[@]}" --sensor tpy-2 --format json --csv "$tmp/t.csv" >"$tmp/t.json" 2>"$tmp/err" || bad "track: $(cat "$tmp/err")"
 /usr/bin/python3 - "$tmp/t.json" <<'PY' && ok || bad "track contract fields"
