@@ -15,7 +15,7 @@
 **      written out here too;
 **    - the validation tables V2 (minimum-energy trajectories) and V6 (Earth rotation) of
 **      shared/reference/literature.md, section 7.
-**  Each test prints its worst measured errors to stderr; docs/validation.d/flight.md quotes them.
+**  Each test prints its worst measured errors to stderr; docs/validation.md (Flight) quotes them.
 */
 
 #include <math.h>

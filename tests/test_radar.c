@@ -20,7 +20,7 @@
 **      1963);
 **    - for early warning, the integrator's own altitude event (a different code path from the
 **      sensor's bisection) and a 1 ms scan of the dense output; sample statistics of the errors.
-**  Each test prints its worst measured errors to stderr; docs/validation.d/sensors.md quotes them.
+**  Each test prints its worst measured errors to stderr; docs/validation.md (Sensors) quotes them.
 */
 
 #include <math.h>

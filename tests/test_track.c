@@ -4,7 +4,7 @@
 **
 **  References, all independent of the filter's own code:
 **    - truth trajectories flown by the flight core (bmd_fly_free: DOPRI5 with tight tolerances and
-**      dense output), whose own validation is docs/validation.d/flight.md;
+**      dense output), whose own validation is docs/validation.md (Flight);
 **    - radar measurements written out here: the test's own geodetic -> ECEF (NIMA TR8350.2
 **      eqs. 4-14, 4-15), ECI -> ECEF rotation, ENU axes, range, azimuth atan2(e, n) and
 **      elevation asin(u / range);
@@ -19,7 +19,7 @@
 **    - the impact ellipse against a Monte Carlo of perturbed flights; CEP against closed forms
 **      (circle: sqrt(2 ln 2) sigma, the Rayleigh median; line: the median of |N(0, sigma^2)|) and
 **      a Monte Carlo median.
-**  Each test prints its worst measured errors to stderr; docs/validation.d/tracking.md quotes
+**  Each test prints its worst measured errors to stderr; docs/validation.md (Tracking) quotes
 **  them.
 */
 

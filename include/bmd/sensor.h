@@ -134,7 +134,7 @@ double bmd_radar_detection_range(const bmd_radar *r, double rcs_m2);
 /// Swerling 0: North's approximation Pd = 0.5 erfc(sqrt(-ln Pfa) - sqrt(SNR + 0.5)) of the
 /// Marcum Q function Q1(sqrt(2 SNR), sqrt(-2 ln Pfa)) (North 1963; Marcum 1960): for Pd in
 /// [0.1, 0.99] within 0.012 of Q1 at Pfa = 1e-2 and within 0.003 for Pfa <= 1e-6
-/// (docs/validation.d/sensors.md). At SNR 0 it gives more than Pfa (1.1e-5 at Pfa 1e-6).
+/// (docs/validation.md (Sensors)). At SNR 0 it gives more than Pfa (1.1e-5 at Pfa 1e-6).
 /// A SNR <= 0 counts as 0; NaN gives NaN.
 double bmd_radar_pd(const bmd_radar *r, double snr);
 /// 1-sigma measurement noise at a linear SNR: sigma0 sqrt(snr0/snr) for range and each angle
