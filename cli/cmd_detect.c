@@ -28,9 +28,7 @@ int cmd_detect(int argc, char **argv)
         scene_free(&s);
         return rc < 0 ? EXIT_OK : rc;
     }
-    bmd_surv_opts so = bmd_surv_default_opts();
-    so.seed = s.seed;
-    so.ew = s.has_ew ? &s.ew : NULL;
+    bmd_surv_opts so = scene_surv_opts(&s);
     bmd_sensor_timeline tl[SCENE_MAX_SENSORS];
     bmd_ew_report ew;
     memset(&ew, 0, sizeof ew);

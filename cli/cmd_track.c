@@ -28,9 +28,7 @@ int cmd_track(int argc, char **argv)
         scene_free(&s);
         return rc < 0 ? EXIT_OK : rc;
     }
-    bmd_surv_opts so = bmd_surv_default_opts();
-    so.seed = s.seed;
-    so.ew = s.has_ew ? &s.ew : NULL;
+    bmd_surv_opts so = scene_surv_opts(&s);
     bmd_track_run_opts to = bmd_track_run_default_opts();
     to.filter.earth = s.tr.earth;
     to.filter.beta_kg_m2 = s.threat.v.rv_beta_kg_m2;

@@ -204,3 +204,11 @@ void scene_free(scene *s)
         bmd_missile_free(&s->threat);
     bmd_catalog_free(s->cat);
 }
+
+bmd_surv_opts scene_surv_opts(const scene *s)
+{
+    bmd_surv_opts so = bmd_surv_default_opts();
+    so.seed = s->seed;
+    so.ew = s->has_ew ? &s->ew : NULL;
+    return so;
+}

@@ -33,5 +33,7 @@ typedef struct scene {
 int scene_setup(scene *s, const char *cmd, int argc, char **argv, const opt_spec *extra,
                 opts *o, const char *help);
 void scene_free(scene *s);
+/* The surveillance options of the scene: its seed and early warning. */
+bmd_surv_opts scene_surv_opts(const scene *s);
 
 #endif

@@ -385,9 +385,7 @@ bmd_status bmd_missile_load_file(const char *path, const char *drag_file, bool r
 
 void bmd_missile_free(bmd_missile *m)
 {
-    for (int i = 0; i < m->n_params; i++)
-        free(m->params[i].source);
-    free(m->params);
+    sourced_free_params(m->params, m->n_params);
     free(m->notes);
     free(m->file);
     memset(m, 0, sizeof *m);

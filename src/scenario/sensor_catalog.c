@@ -209,9 +209,7 @@ bmd_status bmd_sensor_load_file(const char *path, bool require_sources, bmd_sens
 
 void bmd_sensor_entry_free(bmd_sensor_entry *s)
 {
-    for (int i = 0; i < s->n_params; i++)
-        free(s->params[i].source);
-    free(s->params);
+    sourced_free_params(s->params, s->n_params);
     free(s->notes);
     free(s->file);
     memset(s, 0, sizeof *s);

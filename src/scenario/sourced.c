@@ -87,3 +87,10 @@ bmd_status sourced_positive(sourced *L, yaml_node_t *map, const char *key, const
     return st;
 }
 
+
+void sourced_free_params(bmd_param *params, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(params[i].source);
+    free(params);
+}

@@ -17,6 +17,8 @@ typedef struct sourced {
     bool require_sources; /* catalog files: every value needs a source */
 } sourced;
 
+/* Free an array of n parameters and their sources. */
+void sourced_free_params(bmd_param *params, int n);
 /* A copy of s (NULL when out of memory). */
 char *bmd_strdup(const char *s);
 /* Record a parameter that did not come from the file (a default), with why. */
