@@ -8,6 +8,8 @@
 #include "bmd/constants.h"
 #include "bmd/earth.h"
 #include "bmd/flight.h"
+#include "bmd/intercept.h"
+#include "bmd/interceptor.h"
 #include "bmd/ode.h"
 #include "bmd/rng.h"
 #include "bmd/sensor.h"

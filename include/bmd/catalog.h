@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 
+#include "bmd/interceptor.h"
 #include "bmd/sensor.h"
 #include "bmd/vehicle.h"
 
@@ -32,7 +33,9 @@ typedef struct bmd_param {
 /// A catalog missile: the vehicle to fly plus what is published about it and where from.
 typedef struct bmd_missile {
     bmd_vehicle v;
-    bmd_signature sig;     ///< radar cross-section by phase (for the sensors)
+    bmd_signature sig;     ///< radar cross-section by phase (for the sensors; threats only)
+    bool interceptor;      ///< an interceptor (data/interceptors/): kv is set, sig is not
+    bmd_kill_vehicle kv;   ///< the kill vehicle's limits (interceptors only)
     char country[32];
     char klass[16];        ///< srbm, mrbm, irbm, icbm
     char propellant[16];   ///< solid, liquid
@@ -75,6 +78,8 @@ typedef struct bmd_catalog {
     bmd_missile *missiles;
     int n_sensors;
     bmd_sensor_entry *sensors;
+    int n_interceptors;
+    bmd_missile *interceptors;   ///< data/interceptors/*.yaml
 } bmd_catalog;
 
 /// Load every missile file dir/missiles/*.yaml (sorted by name; drag tables from dir/drag.yaml)
@@ -84,6 +89,8 @@ bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *
 void bmd_catalog_free(bmd_catalog *c);
 /// The missile with this id, or NULL.
 const bmd_missile *bmd_catalog_find(const bmd_catalog *c, const char *id);
+/// The interceptor with this id, or NULL.
+const bmd_missile *bmd_catalog_find_interceptor(const bmd_catalog *c, const char *id);
 /// The sensor with this id, or NULL.
 const bmd_sensor_entry *bmd_catalog_find_sensor(const bmd_catalog *c, const char *id);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* catalog.c: loads missile files (YAML) into vehicles, converting the units named in the field
- * names (km, deg) to SI and keeping each value's source for display. */
+/* catalog.c: loads missile and interceptor files (YAML) into vehicles, converting the units named
+ * in the field names (km, deg) to SI and keeping each value's source for display. An interceptor
+ * file is a missile file with a kill_vehicle section and no signature. */
 #include "bmd/catalog.h"
 
 #include <dirent.h>
@@ -133,17 +134,76 @@ static bmd_status lookup_drag(sourced *L, yaml_node_t *node, const char *field, 
     return st;
 }
 
-static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file)
+/* What a file must be: a catalog directory fixes the kind; a user's file says it by having (an
+ * interceptor) or not having (a missile) a kill_vehicle section. */
+typedef enum file_kind { KIND_ANY = 0, KIND_MISSILE = 1, KIND_INTERCEPTOR = 2 } file_kind;
+
+/* The kill vehicle's limits: kill_vehicle: {min_altitude_km, max_altitude_km, divert_km_s,
+ * min_closing_speed_km_s}, each required and sourced. */
+static bmd_status read_kill_vehicle(sourced *L, yaml_node_t *kvn, bmd_kill_vehicle *kv)
+{
+    yd *d = &L->d;
+    static const char *const keys[] = {"min_altitude_km", "max_altitude_km", "divert_km_s",
+                                       "min_closing_speed_km_s", NULL};
+    if (kvn->type != YAML_MAPPING_NODE)
+        return yd_fail(d, kvn,
+                       "kill_vehicle: expected {min_altitude_km, max_altitude_km, divert_km_s, "
+                       "min_closing_speed_km_s}");
+    bmd_status st = yd_check_keys(d, kvn, "kill_vehicle", keys);
+    if (st != BMD_OK)
+        return st;
+    const char *pre = "kill_vehicle.";
+    double lo = 0.0, hi = 0.0, dv = 0.0, vc = 0.0;
+    if ((st = sourced_param(L, kvn, "min_altitude_km", pre, true, &lo, NULL)) != BMD_OK ||
+        (st = sourced_param(L, kvn, "max_altitude_km", pre, true, &hi, NULL)) != BMD_OK ||
+        (st = sourced_param(L, kvn, "divert_km_s", pre, true, &dv, NULL)) != BMD_OK ||
+        (st = sourced_param(L, kvn, "min_closing_speed_km_s", pre, true, &vc, NULL)) != BMD_OK)
+        return st;
+    if (lo < 0.0)
+        return yd_fail(d, yd_get(d, kvn, "min_altitude_km"),
+                       "kill_vehicle.min_altitude_km: must not be negative, got %g", lo);
+    if (!(hi > lo))
+        return yd_fail(d, yd_get(d, kvn, "max_altitude_km"),
+                       "kill_vehicle.max_altitude_km: %g km is not above min_altitude_km %g km", hi,
+                       lo);
+    if (dv < 0.0)
+        return yd_fail(d, yd_get(d, kvn, "divert_km_s"),
+                       "kill_vehicle.divert_km_s: must not be negative, got %g", dv);
+    if (vc < 0.0)
+        return yd_fail(d, yd_get(d, kvn, "min_closing_speed_km_s"),
+                       "kill_vehicle.min_closing_speed_km_s: must not be negative, got %g", vc);
+    kv->min_altitude_m = lo * 1e3;
+    kv->max_altitude_m = hi * 1e3;
+    kv->divert_m_s = dv * 1e3;
+    kv->min_closing_m_s = vc * 1e3;
+    char why[200];
+    if (bmd_kill_vehicle_check(kv, why, sizeof why) != BMD_OK)
+        return yd_fail(d, kvn, "%s", why);
+    return BMD_OK;
+}
+
+static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file, file_kind kind)
 {
     yd *d = &L->d;
     bmd_vehicle *v = &m->v;
     yaml_node_t *root = yd_root(d);
     static const char *const top[] = {"id", "name", "country", "class", "propellant", "notional",
                                       "notes", "sources", "published", "payload", "guidance",
-                                      "stages", "signature", NULL};
+                                      "stages", "signature", "kill_vehicle", NULL};
     bmd_status st = yd_check_keys(d, root, "(top level)", top);
     if (st != BMD_OK)
         return st;
+    /* Interceptor or missile: the kill_vehicle section decides. */
+    yaml_node_t *kvn = yd_get(d, root, "kill_vehicle");
+    m->interceptor = kvn != NULL;
+    if (kind == KIND_INTERCEPTOR && !kvn)
+        return yd_fail(d, root,
+                       "kill_vehicle: missing (an interceptor file needs min_altitude_km, "
+                       "max_altitude_km, divert_km_s and min_closing_speed_km_s)");
+    if (kind == KIND_MISSILE && kvn)
+        return yd_fail(d, kvn,
+                       "kill_vehicle: an interceptor file (it has a kill_vehicle section) belongs "
+                       "in interceptors/, not missiles/");
     if ((st = yd_string(d, root, "id", "id", true, v->id, sizeof v->id)) != BMD_OK)
         return st;
     for (const char *c = v->id; *c; c++)
@@ -156,6 +216,19 @@ static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file)
         (st = yd_string(d, root, "propellant", "propellant", false, m->propellant,
                         sizeof m->propellant)) != BMD_OK)
         return st;
+    if (m->interceptor) {
+        if (!m->klass[0])
+            snprintf(m->klass, sizeof m->klass, "interceptor");
+        else if (strcmp(m->klass, "interceptor") != 0)
+            return yd_fail(d, yd_get(d, root, "class"),
+                           "class: \"%s\": a file with a kill_vehicle section is an interceptor "
+                           "(class: interceptor)",
+                           m->klass);
+    } else if (strcmp(m->klass, "interceptor") == 0) {
+        return yd_fail(d, yd_get(d, root, "class"),
+                       "class: interceptor needs a kill_vehicle section (min_altitude_km, "
+                       "max_altitude_km, divert_km_s, min_closing_speed_km_s)");
+    }
     yaml_node_t *nn = yd_get(d, root, "notional");
     if (nn) {
         const char *t = yd_text(nn);
@@ -234,6 +307,10 @@ static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file)
         }
     }
 
+    /* The kill vehicle (interceptors). */
+    if (kvn && (st = read_kill_vehicle(L, kvn, &m->kv)) != BMD_OK)
+        return st;
+
     /* Guidance. */
     v->vertical_rise_s = 10.0;
     v->pitchover_s = 10.0;
@@ -277,11 +354,17 @@ static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file)
         }
     }
 
-    /* Radar signature. */
+    /* Radar signature (threats only: an interceptor is not a target of the sensors). */
     yaml_node_t *sg = yd_get(d, root, "signature");
-    if (!sg && L->require_sources)
+    if (sg && m->interceptor)
+        return yd_fail(d, sg,
+                       "signature: not allowed in an interceptor file (it has a kill_vehicle "
+                       "section); signatures belong to threat missiles");
+    if (m->interceptor) {
+        /* no signature */
+    } else if (!sg && L->require_sources) {
         return yd_fail(d, root, "signature: missing (booster_rcs_m2, rv_rcs_m2)");
-    if (!sg) {
+    } else if (!sg) {
         /* A user's vehicle without a signature: say so wherever its parameters are shown. */
         m->sig.booster_rcs_m2 = 1.0;
         m->sig.rv_rcs_m2 = 0.1;
@@ -361,8 +444,8 @@ static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file)
     return BMD_OK;
 }
 
-bmd_status bmd_missile_load_file(const char *path, const char *drag_file, bool require_sources,
-                                 bmd_missile *out, bmd_load_error *err)
+static bmd_status load_file(const char *path, const char *drag_file, bool require_sources,
+                            file_kind kind, bmd_missile *out, bmd_load_error *err)
 {
     memset(out, 0, sizeof *out);
     sourced L;
@@ -372,7 +455,7 @@ bmd_status bmd_missile_load_file(const char *path, const char *drag_file, bool r
     L.require_sources = require_sources;
     bmd_status st = yd_load(&L.d, path, err);
     if (st == BMD_OK)
-        st = load_body(&L, out, drag_file);
+        st = load_body(&L, out, drag_file, kind);
     if (st == BMD_OK && !(out->file = bmd_strdup(path)))
         st = BMD_ERR_NOMEM;
     if (st == BMD_ERR_NOMEM)
@@ -381,6 +464,12 @@ bmd_status bmd_missile_load_file(const char *path, const char *drag_file, bool r
     if (st != BMD_OK)
         bmd_missile_free(out);
     return st;
+}
+
+bmd_status bmd_missile_load_file(const char *path, const char *drag_file, bool require_sources,
+                                 bmd_missile *out, bmd_load_error *err)
+{
+    return load_file(path, drag_file, require_sources, KIND_ANY, out, err);
 }
 
 void bmd_missile_free(bmd_missile *m)
@@ -466,6 +555,45 @@ static bmd_status load_sensors(const char *dir, bmd_catalog *c, bmd_load_error *
     return st;
 }
 
+/* The interceptor files (dir/interceptors/NAME.yaml), sorted by name; ids unique across missiles,
+ * sensors and interceptors. */
+static bmd_status load_interceptors(const char *dir, bmd_catalog *c, bmd_load_error *err)
+{
+    char idir[900];
+    char drag[900];
+    snprintf(idir, sizeof idir, "%s/interceptors", dir);
+    snprintf(drag, sizeof drag, "%s/drag.yaml", dir);
+    char **names = NULL;
+    int nn = 0;
+    bmd_status st = list_yaml(idir, &names, &nn);
+    if (st == BMD_ERR_IO)
+        return BMD_OK; /* no interceptors directory: a catalog without defences */
+    if (st == BMD_OK && nn > 0 && !(c->interceptors = calloc((size_t)nn, sizeof *c->interceptors)))
+        st = BMD_ERR_NOMEM;
+    for (int i = 0; st == BMD_OK && i < nn; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", idir, names[i]);
+        bmd_missile *m = &c->interceptors[c->n_interceptors];
+        st = load_file(path, drag, true, KIND_INTERCEPTOR, m, err);
+        if (st != BMD_OK)
+            break;
+        if (bmd_catalog_find_interceptor(c, m->v.id) || bmd_catalog_find(c, m->v.id) ||
+            bmd_catalog_find_sensor(c, m->v.id)) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            snprintf(err->msg, sizeof err->msg, "id: \"%s\" is used by another catalog file",
+                     m->v.id);
+            bmd_missile_free(m);
+            st = BMD_ERR_PARSE;
+            break;
+        }
+        c->n_interceptors++;
+    }
+    for (int i = 0; i < nn; i++)
+        free(names[i]);
+    free(names);
+    return st;
+}
+
 bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *err)
 {
     *out = NULL;
@@ -494,7 +622,7 @@ bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *
     for (int i = 0; st == BMD_OK && i < nn; i++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", mdir, names[i]);
-        st = bmd_missile_load_file(path, drag, true, &c->missiles[c->n], err);
+        st = load_file(path, drag, true, KIND_MISSILE, &c->missiles[c->n], err);
         if (st != BMD_OK)
             break;
         if (bmd_catalog_find(c, c->missiles[c->n].v.id)) {
@@ -512,6 +640,8 @@ bmd_status bmd_catalog_load(const char *dir, bmd_catalog **out, bmd_load_error *
     free(names);
     if (st == BMD_OK)
         st = load_sensors(dir, c, err);
+    if (st == BMD_OK)
+        st = load_interceptors(dir, c, err);
     if (st == BMD_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory");
     if (st != BMD_OK) {
@@ -532,6 +662,9 @@ void bmd_catalog_free(bmd_catalog *c)
     for (int i = 0; i < c->n_sensors; i++)
         bmd_sensor_entry_free(&c->sensors[i]);
     free(c->sensors);
+    for (int i = 0; i < c->n_interceptors; i++)
+        bmd_missile_free(&c->interceptors[i]);
+    free(c->interceptors);
     free(c);
 }
 
@@ -540,6 +673,14 @@ const bmd_missile *bmd_catalog_find(const bmd_catalog *c, const char *id)
     for (int i = 0; c && i < c->n; i++)
         if (strcmp(c->missiles[i].v.id, id) == 0)
             return &c->missiles[i];
+    return NULL;
+}
+
+const bmd_missile *bmd_catalog_find_interceptor(const bmd_catalog *c, const char *id)
+{
+    for (int i = 0; c && i < c->n_interceptors; i++)
+        if (strcmp(c->interceptors[i].v.id, id) == 0)
+            return &c->interceptors[i];
     return NULL;
 }
 
