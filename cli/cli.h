@@ -73,5 +73,6 @@ int cmd_trajectory(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_track(int argc, char **argv);
+int cmd_feasibility(int argc, char **argv);
 
 #endif

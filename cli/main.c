@@ -15,7 +15,8 @@ static const char usage[] =
     "  trajectory       fly a missile to a target, to maximum range, or from a burnout state\n"
     "  detect           when each sensor sees, detects and tracks a threat\n"
     "  track            the track filter across the sensors, with impact prediction\n"
-    "  catalog          list the catalog's missiles and sensors with their sources\n"
+    "  feasibility      can an interceptor from a site engage a threat, and if not, why\n"
+    "  catalog          list the catalog's missiles, sensors and interceptors with sources\n"
     "  atmosphere       the U.S. Standard Atmosphere 1976 at an altitude\n"
     "\n"
     "JSON goes to stdout with --format json, diagnostics to stderr.\n"
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
         return cmd_detect(argc - 2, argv + 2);
     if (strcmp(c, "track") == 0)
         return cmd_track(argc - 2, argv + 2);
+    if (strcmp(c, "feasibility") == 0)
+        return cmd_feasibility(argc - 2, argv + 2);
     cli_error(NULL, "unknown command \"%s\" (see bmdsim --help)", c);
     return EXIT_USAGE;
 }

@@ -175,17 +175,24 @@ int scene_setup(scene *s, const char *cmd, int argc, char **argv, const opt_spec
         cli_error(cmd, "--sensor: at least one radar is needed (early warning only cues radars)");
         return EXIT_USAGE;
     }
+    return scene_fly_threat(cmd, &s->threat, s->launch_lat, s->launch_lon, s->target_lat,
+                            s->target_lon, &s->tr);
+}
+
+int scene_fly_threat(const char *cmd, const bmd_missile *m, double lat, double lon, double tlat,
+                     double tlon, bmd_trajectory *tr)
+{
     bmd_aim aim;
     memset(&aim, 0, sizeof aim);
-    aim.launch_lat_rad = s->launch_lat * BMD_DEG;
-    aim.launch_lon_rad = s->launch_lon * BMD_DEG;
-    aim.target_lat_rad = s->target_lat * BMD_DEG;
-    aim.target_lon_rad = s->target_lon * BMD_DEG;
-    aim.shape = s->threat.v.default_shape;
-    aim.apogee_m = s->threat.v.default_apogee_m;
+    aim.launch_lat_rad = lat * BMD_DEG;
+    aim.launch_lon_rad = lon * BMD_DEG;
+    aim.target_lat_rad = tlat * BMD_DEG;
+    aim.target_lon_rad = tlon * BMD_DEG;
+    aim.shape = m->v.default_shape;
+    aim.apogee_m = m->v.default_apogee_m;
     bmd_flight_opts fo = bmd_flight_default_opts();
     bmd_aim_result res;
-    bmd_status st = bmd_target(&s->threat.v, &aim, &fo, &res, &s->tr);
+    bmd_status st = bmd_target(&m->v, &aim, &fo, &res, tr);
     if (st == BMD_ERR_UNREACHABLE || st == BMD_ERR_NO_CONVERGE) {
         cli_error(cmd, "--target: %s", res.why);
         return EXIT_NO_SOLUTION;

@@ -33,6 +33,9 @@ typedef struct scene {
 int scene_setup(scene *s, const char *cmd, int argc, char **argv, const opt_spec *extra,
                 opts *o, const char *help);
 void scene_free(scene *s);
+/* Fly a threat to its target with its default shape (path kept); an exit code. */
+int scene_fly_threat(const char *cmd, const bmd_missile *m, double lat_deg, double lon_deg,
+                     double tlat_deg, double tlon_deg, bmd_trajectory *tr);
 /* The surveillance options of the scene: its seed and early warning. */
 bmd_surv_opts scene_surv_opts(const scene *s);
 

@@ -172,6 +172,18 @@ static void test_reasons(void)
     ENSURE(bmd_intercept_solve(&threat, fly, &kv, 590.0, 1.0, &w) == BMD_OK);
     ENSURE(!w.engageable && w.reason == BMD_INT_TOO_LATE);
     ENSURE(w.margin_s > 0.0);
+    /* Too fast to catch: a threat that passes over the site early (it would need a launch before
+     * the threat's own). */
+    bmd_trajectory early;
+    bmd_traj_init(&early);
+    bmd_flight_opts of = bmd_flight_default_opts();
+    ENSURE(bmd_fly_free(SITE_LAT + 1.0 * BMD_DEG, SITE_LON, 200e3, 7000.0, -2.0 * BMD_DEG,
+                        180.0 * BMD_DEG, 4000.0, &of, &early) == BMD_OK);
+    ENSURE(bmd_intercept_solve(&early, fly, &kv, 0.0, 1.0, &w) == BMD_OK);
+    fprintf(stderr, "  fast overflight: %s (launch needed %.1f s before the threat)\n",
+            bmd_intercept_reason_str(w.reason), w.margin_s);
+    ENSURE(!w.engageable && w.reason == BMD_INT_TOO_FAST);
+    bmd_traj_free(&early);
     /* Altitude band above anything reachable. */
     bmd_kill_vehicle high = {5000e3, 6000e3, 500.0, 1000.0};
     ENSURE(bmd_intercept_solve(&threat, fly, &high, 0.0, 1.0, &w) == BMD_OK);

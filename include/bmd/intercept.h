@@ -66,7 +66,9 @@ typedef enum bmd_intercept_reason {
     BMD_INT_TOO_LATE = 4,        ///< reachable in the band only by launching before the earliest
                                  ///< launch: not seen (tracked) in time
     BMD_INT_TAIL_CHASE = 5,      ///< only a tail chase, below the least closing speed
-    BMD_INT_CLOSING = 6          ///< below the least closing speed
+    BMD_INT_CLOSING = 6,         ///< below the least closing speed
+    BMD_INT_TOO_FAST = 7         ///< too fast to catch: reachable in the band only by launching
+                                 ///< before the threat itself
 } bmd_intercept_reason;
 
 /// A short text for a reason ("engageable", "not seen in time", ...).
@@ -86,9 +88,9 @@ typedef struct bmd_intercept {
     double crossing_angle_rad;     ///< between the two velocities at the earliest intercept
                                    ///< (pi: head-on, 0: tail chase)
     double flyout_s;               ///< fly-out time to the earliest intercept
-    double margin_s;               ///< when not engageable for lateness: how much earlier the
-                                   ///< launch would have had to be (s); otherwise the slack
-                                   ///< between the earliest launch allowed and the last possible
+    double margin_s;               ///< engageable: the launch's slack after the earliest launch
+                                   ///< allowed (s); not seen in time or too fast: how much
+                                   ///< earlier the launch would have had to be (s)
 } bmd_intercept;
 
 /// Solve for the engagement window of a site's fly-out table against a threat trajectory (path

@@ -19,6 +19,7 @@ const char *bmd_intercept_reason_str(bmd_intercept_reason r)
     case BMD_INT_TOO_LATE: return "not seen in time: the launch would have to come before the track";
     case BMD_INT_TAIL_CHASE: return "a tail chase below the least closing speed";
     case BMD_INT_CLOSING: return "closing speed below the kill vehicle's least";
+    case BMD_INT_TOO_FAST: return "too fast to catch: the launch would have to come before the threat's";
     }
     return "unknown";
 }
@@ -141,7 +142,11 @@ bmd_status bmd_intercept_solve(const bmd_trajectory *tr, const bmd_flyout *f,
         else if (!any_band)
             out->reason = BMD_INT_ALTITUDE;
         else if (!any_time) {
-            out->reason = isfinite(t_min) ? BMD_INT_TOO_LATE : BMD_INT_NOT_SEEN;
+            /* Lateness: if even a launch with the threat's own would not do, the interceptor is
+             * too slow (or too far) for this threat; otherwise the track came too late. */
+            bool too_fast = best_late < tr->t_start_s;
+            out->reason = !isfinite(t_min) ? BMD_INT_NOT_SEEN
+                                           : (too_fast ? BMD_INT_TOO_FAST : BMD_INT_TOO_LATE);
             if (isfinite(t_min))
                 out->margin_s = t_min - best_late; /* how much earlier the launch had to be */
         } else
