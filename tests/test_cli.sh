@@ -150,6 +150,26 @@ expect_fail 2 'empty-for.yaml' detect "${D[@]}" --sensor "$tmp/empty-for.yaml"
 sed -e 's/sigma_range_m: {value: 5,/sigma_range_m: {value: -5,/' "$BMDSIM_DATA/sensors/tpy-2.yaml" >"$tmp/noise.yaml"
 expect_fail 2 'noise.yaml' detect "${D[@]}" --sensor "$tmp/noise.yaml"
 
+# Feasibility.
+F=(--threat shahab-3 --launch 38.08,46.29 --target 39.93,32.86 --interceptor sm3-ia)
+expect_json feasibility "${F[@]}" --site 38.5,36 -- engageable reason earliest_launch_s \
+  earliest_intercept_s latest_intercept_s intercept_altitude_km closing_speed_km_s
+"$B" feasibility "${F[@]}" --site 38.5,36 --format json >"$tmp/f.json" 2>"$tmp/err" || bad "feasibility: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/f.json" <<'PY' && ok || bad "feasibility window"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["engageable"] is True, d
+assert d["earliest_launch_s"] <= d["earliest_intercept_s"] <= d["latest_intercept_s"]
+PY
+"$B" feasibility "${F[@]}" --site 34.5,30 --format json >"$tmp/f2.json" 2>/dev/null
+/usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['engageable'] is False and d['reason']" "$tmp/f2.json" && ok || bad "feasibility reason"
+expect_fail 2 'unknown interceptor "sm9"' feasibility --threat shahab-3 --launch 38.08,46.29 --target 39.93,32.86 --interceptor sm9 --site 38.5,36
+expect_fail 2 'under the sea floor' feasibility "${F[@]}" --site 38.5,36 --site-altitude-m -3000
+expect_fail 2 '--cue: "psychic"' feasibility "${F[@]}" --site 38.5,36 --cue psychic
+expect_fail 2 '--site is required' feasibility "${F[@]}"
+expect_fail 3 'beyond the maximum range' feasibility --threat shahab-3 --launch 38.08,46.29 --target 38.95,-77.01 --interceptor sm3-ia --site 38.5,36
+expect_fail 2 'outside (0.5, 11]' feasibility "${F[@]}" --site 38.5,36 --burnout-speed-km-s 20
+
 # run: the default job, and --out writes complete files.
 "$B" run --out "$tmp/out1" >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"
 grep -q 'trajectories only' "$tmp/run.txt" && ok || bad "run says it flies trajectories only"
