@@ -16,8 +16,11 @@ static const char help[] =
     "toward European capitals and a notional Iranian ICBM; Russian ICBMs from their bases toward\n"
     "the United States; Iskander-M from Kaliningrad), each flown on a minimum-energy trajectory\n"
     "(Iskander-M: its quasi-ballistic depressed shape) over the rotating WGS-84 Earth, with a\n"
-    "table of their trajectories. Sensors, interceptors and the analyses of the dispute are not\n"
-    "in this version yet; the output says so.\n"
+    "table of their trajectories and of which sensor of the December 2011 system (SBIRS cueing\n"
+    "the AN/TPY-2 at Kurecik, an Aegis ship in the eastern Mediterranean, the early-warning\n"
+    "radars at Fylingdales and Thule) first holds a track on each. Engagements (bmdsim\n"
+    "feasibility), the battle manager and the analyses of the dispute are not in the main job\n"
+    "yet; the output says so.\n"
     "  --out DIR   also write DIR/summary.json and DIR/trajectories.csv (a point every 10 s)\n";
 
 /* Coordinates: docs/scenarios.md gives each with its source (literature survey of the project,
@@ -60,8 +63,14 @@ static const threat threats[] = {
 };
 #define N_THREATS ((int)(sizeof threats / sizeof threats[0]))
 
+/* The sensors of the December 2011 system played against each threat (radars; SBIRS cues). */
+static const char *const run_sensors[] = {"tpy-2", "spy-1d", "uewr-fylingdales", "uewr-thule"};
+#define N_RUN_SENSORS 4
+
 typedef struct outcome {
     bmd_status st;
+    int tracked_by;        /* index into the sensors, -1: never */
+    double track_s;
     char why[160];
     bmd_flight_summary s;
     bmd_aim_result res;
@@ -191,6 +200,15 @@ int cmd_run(int argc, char **argv)
     }
     bmd_flight_opts fo = bmd_flight_default_opts();
     int rc = EXIT_OK;
+    bmd_radar radars[N_RUN_SENSORS];
+    int n_radars = 0;
+    for (int k = 0; k < N_RUN_SENSORS; k++) {
+        const bmd_sensor_entry *e = bmd_catalog_find_sensor(cat, run_sensors[k]);
+        if (e && e->kind == BMD_SENSOR_RADAR)
+            radars[n_radars++] = e->radar;
+    }
+    const bmd_sensor_entry *sb = bmd_catalog_find_sensor(cat, "sbirs");
+    const bmd_ew_sensor *ew = sb && sb->kind == BMD_SENSOR_EARLY_WARNING ? &sb->ew : NULL;
     for (int i = 0; i < N_THREATS; i++) {
         const threat *t = &threats[i];
         const bmd_missile *m = bmd_catalog_find(cat, t->missile);
@@ -212,12 +230,27 @@ int cmd_run(int argc, char **argv)
         out[i].s = out[i].tr.sum;
         snprintf(out[i].why, sizeof out[i].why, "%s",
                  out[i].res.why[0] ? out[i].res.why : bmd_status_str(out[i].st));
+        out[i].tracked_by = -1;
+        out[i].track_s = (double)NAN;
+        if (out[i].st == BMD_OK && n_radars == N_RUN_SENSORS) {
+            bmd_surv_opts so = bmd_surv_default_opts();
+            so.ew = ew;
+            bmd_sensor_timeline tl[N_RUN_SENSORS];
+            if (bmd_detect(&out[i].tr, &m->sig, radars, n_radars, &so, tl, NULL) == BMD_OK)
+                for (int k = 0; k < n_radars; k++)
+                    if (isfinite(tl[k].track_confirmed_s) &&
+                        !(tl[k].track_confirmed_s >= out[i].track_s)) {
+                        out[i].track_s = tl[k].track_confirmed_s;
+                        out[i].tracked_by = k;
+                    }
+        }
     }
     if (json) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "scenario", "built-in December 2011 threats");
-        cJSON_AddStringToObject(root, "note", "trajectories only: sensors, interceptors and "
-                                              "analyses are not in this version yet");
+        cJSON_AddStringToObject(root, "note", "trajectories and sensors only: engagements, the "
+                                              "battle manager and the analyses are not in the "
+                                              "main job yet");
         cJSON *arr = cJSON_AddArrayToObject(root, "threats");
         for (int i = 0; i < N_THREATS; i++) {
             cJSON *e = cJSON_CreateObject();
@@ -232,6 +265,9 @@ int cmd_run(int argc, char **argv)
                 json_num(e, "burnout_time_s", out[i].s.burnout_time_s);
                 json_num(e, "burnout_speed_km_s", out[i].s.burnout_speed_m_s / 1e3);
                 json_num(e, "miss_distance_km", out[i].res.miss_m / 1e3);
+                if (out[i].tracked_by >= 0)
+                    cJSON_AddStringToObject(e, "first_track_by", run_sensors[out[i].tracked_by]);
+                json_num(e, "first_track_s", out[i].track_s);
             } else {
                 cJSON_AddStringToObject(e, "reason", out[i].why);
             }
@@ -239,12 +275,15 @@ int cmd_run(int argc, char **argv)
         }
         json_print(root);
     } else {
-        printf("bmdsim %s: the December 2011 threats, trajectories only\n", BMD_VERSION);
-        printf("(sensors, interceptors and the analyses of the dispute are not in this version "
-               "yet;\n this run flies the scenario's threats over the rotating WGS-84 Earth with J2 "
-               "and drag)\n\n");
-        printf("%-19s %-12s %-11s %9s %8s %8s %8s %8s %7s\n", "missile", "launch", "target",
-               "range_km", "time_min", "apo_km", "bo_s", "bo_km_s", "miss_m");
+        printf("bmdsim %s: the December 2011 threats, trajectories and sensors only\n",
+               BMD_VERSION);
+        printf("(engagements, the battle manager and the analyses of the dispute are not in the "
+               "main job yet;\n this run flies the scenario's threats over the rotating WGS-84 "
+               "Earth with J2 and drag,\n and plays SBIRS, the AN/TPY-2 at Kurecik, an Aegis ship "
+               "off Crete and the Fylingdales\n and Thule radars against each: 'track' is the first "
+               "confirmed track, seed 1)\n\n");
+        printf("%-19s %-12s %-11s %9s %8s %8s %8s %8s %7s  %s\n", "missile", "launch", "target",
+               "range_km", "time_min", "apo_km", "bo_s", "bo_km_s", "miss_m", "track");
         for (int i = 0; i < N_THREATS; i++) {
             const threat *t = &threats[i];
             if (out[i].st != BMD_OK) {
@@ -253,10 +292,14 @@ int cmd_run(int argc, char **argv)
                 continue;
             }
             const bmd_flight_summary *s = &out[i].s;
-            printf("%-19s %-12s %-11s %9.0f %8.1f %8.0f %8.1f %8.2f %7.1f\n", t->missile,
+            char trk[48] = "none";
+            if (out[i].tracked_by >= 0)
+                snprintf(trk, sizeof trk, "%s %.0f s", run_sensors[out[i].tracked_by],
+                         out[i].track_s);
+            printf("%-19s %-12s %-11s %9.0f %8.1f %8.0f %8.1f %8.2f %7.1f  %s\n", t->missile,
                    t->from.name, t->to.name, s->range_m / 1e3, s->flight_time_s / 60.0,
                    s->apogee_m / 1e3, s->burnout_time_s, s->burnout_speed_m_s / 1e3,
-                   out[i].res.miss_m);
+                   out[i].res.miss_m, trk);
         }
         printf("\nmissiles: bmdsim catalog; one flight in detail: bmdsim trajectory --help\n");
     }
