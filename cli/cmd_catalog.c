@@ -8,9 +8,9 @@
 static const char help[] =
     "usage: bmdsim catalog [--format json|text] [--id ID] [--sensors]\n"
     "\n"
-    "Lists the catalog's missiles (data/missiles/*.yaml) with their published performance, and its\n"
-    "sensors (data/sensors/*.yaml), with every model parameter and its public source.\n"
-    "--id shows one missile or sensor in full; --sensors lists only the sensors.\n";
+    "Lists the catalog's missiles (data/missiles/*.yaml) with their published performance, its\n"
+    "interceptors (data/interceptors/*.yaml) and sensors (data/sensors/*.yaml), with every model\n"
+    "parameter and its public source. --id shows one in full; --sensors lists only the sensors.\n";
 
 static cJSON *params_json(int n, const bmd_param *p);
 
@@ -32,6 +32,13 @@ static cJSON *missile_json(const bmd_missile *m)
     json_num(o, "published_burn_time_s", m->pub_burn_time_s);
     json_num(o, "published_burnout_speed_km_s", m->pub_burnout_speed_m_s / 1e3);
     cJSON_AddStringToObject(o, "default_shape", bmd_shape_name(v->default_shape));
+    if (m->interceptor) {
+        cJSON *kv = cJSON_AddObjectToObject(o, "kill_vehicle");
+        json_num(kv, "min_altitude_km", m->kv.min_altitude_m / 1e3);
+        json_num(kv, "max_altitude_km", m->kv.max_altitude_m / 1e3);
+        json_num(kv, "divert_km_s", m->kv.divert_m_s / 1e3);
+        json_num(kv, "min_closing_speed_km_s", m->kv.min_closing_m_s / 1e3);
+    }
     if (m->notes)
         cJSON_AddStringToObject(o, "notes", m->notes);
     cJSON_AddStringToObject(o, "file", m->file);
@@ -163,11 +170,13 @@ int cmd_catalog(int argc, char **argv)
     const char *id = opt_get(&o, "id");
     const bmd_missile *one = NULL;
     const bmd_sensor_entry *one_s = NULL;
+    const bmd_missile *one_i = NULL;
     if (id) {
         one = bmd_catalog_find(cat, id);
         one_s = bmd_catalog_find_sensor(cat, id);
-        if (!one && !one_s) {
-            cli_error("catalog", "--id: unknown missile or sensor \"%s\"", id);
+        one_i = bmd_catalog_find_interceptor(cat, id);
+        if (!one && !one_s && !one_i) {
+            cli_error("catalog", "--id: unknown missile, interceptor or sensor \"%s\"", id);
             bmd_catalog_free(cat);
             return EXIT_USAGE;
         }
@@ -182,6 +191,12 @@ int cmd_catalog(int argc, char **argv)
                 if (all || one == &cat->missiles[i])
                     cJSON_AddItemToArray(arr, missile_json(&cat->missiles[i]));
         }
+        if (!only_sensors && (all || one_i)) {
+            cJSON *arr = cJSON_AddArrayToObject(root, "interceptors");
+            for (int i = 0; i < cat->n_interceptors; i++)
+                if (all || one_i == &cat->interceptors[i])
+                    cJSON_AddItemToArray(arr, missile_json(&cat->interceptors[i]));
+        }
         if (all || one_s) {
             cJSON *arr = cJSON_AddArrayToObject(root, "sensors");
             for (int i = 0; i < cat->n_sensors; i++)
@@ -189,8 +204,8 @@ int cmd_catalog(int argc, char **argv)
                     cJSON_AddItemToArray(arr, sensor_json(&cat->sensors[i]));
         }
         json_print(root);
-    } else if (one) {
-        missile_text(one, true);
+    } else if (one || one_i) {
+        missile_text(one ? one : one_i, true);
     } else if (one_s) {
         sensor_text(one_s, true);
     } else {
@@ -199,6 +214,15 @@ int cmd_catalog(int argc, char **argv)
                    "mass_kg", "range_km");
             for (int i = 0; i < cat->n; i++)
                 missile_text(&cat->missiles[i], false);
+            printf("\n%-20s %-34s %2s %8s %8s %8s %s\n", "interceptor", "name", "st", "mass_kg",
+                   "vbo_km_s", "burn_s", "altitude band km");
+            for (int i = 0; i < cat->n_interceptors; i++) {
+                const bmd_missile *m = &cat->interceptors[i];
+                printf("%-20s %-34.34s %2d %8.0f %8.2f %8.1f %.0f-%.0f\n", m->v.id, m->v.name,
+                       m->v.n_stages, bmd_vehicle_launch_mass(&m->v),
+                       m->pub_burnout_speed_m_s / 1e3, bmd_vehicle_burn_time(&m->v),
+                       m->kv.min_altitude_m / 1e3, m->kv.max_altitude_m / 1e3);
+            }
             printf("\n");
         }
         printf("%-18s %-46s %-6s %7s %7s %7s  %s\n", "sensor", "name", "where", "0.01m2",

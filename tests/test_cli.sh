@@ -64,7 +64,7 @@ expect_fail 2 '--altitude-km is required' atmosphere
 
 # Catalog.
 expect_json catalog -- missiles
-expect_fail 2 'unknown missile or sensor "nope"' catalog --id nope
+expect_fail 2 'unknown missile, interceptor or sensor "nope"' catalog --id nope
 
 # Trajectory: contract fields.
 expect_json trajectory --missile shahab-3 --launch 38.08,46.29 --target 39.93,32.86 -- \
@@ -172,7 +172,7 @@ expect_fail 2 'outside (0.5, 11]' feasibility "${F[@]}" --site 38.5,36 --burnout
 
 # run: the default job, and --out writes complete files.
 "$B" run --out "$tmp/out1" >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"
-grep -q 'trajectories only' "$tmp/run.txt" && ok || bad "run says it flies trajectories only"
+grep -q 'trajectories and sensors only' "$tmp/run.txt" && ok || bad "run says it flies trajectories only"
 /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['threats']) >= 10" "$tmp/out1/summary.json" && ok || bad "run summary.json"
 grep -qE "$NONFINITE" "$tmp/run.txt" "$tmp/out1/summary.json" && bad "NaN in run output" || ok
 

@@ -241,8 +241,8 @@ static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file, f
         return BMD_ERR_NOMEM;
 
     /* Published performance: optional, each sourced. */
-    m->pub_range_m = m->pub_range_min_m = m->pub_burn_time_s = NAN;
-    m->pub_burnout_speed_m_s = m->pub_launch_mass_kg = NAN;
+    m->pub_range_m = m->pub_range_min_m = m->pub_burn_time_s = (double)NAN;
+    m->pub_burnout_speed_m_s = m->pub_launch_mass_kg = (double)NAN;
     yaml_node_t *pub = yd_get(d, root, "published");
     if (pub) {
         static const char *const keys[] = {"range_km", "range_min_km", "burn_time_s",
@@ -315,7 +315,7 @@ static bmd_status load_body(sourced *L, bmd_missile *m, const char *drag_file, f
     v->vertical_rise_s = 10.0;
     v->pitchover_s = 10.0;
     v->default_shape = BMD_SHAPE_MIN_ENERGY;
-    v->default_apogee_m = NAN;
+    v->default_apogee_m = (double)NAN;
     yaml_node_t *gd = yd_get(d, root, "guidance");
     if (gd) {
         static const char *const keys[] = {"vertical_rise_s", "pitchover_s", "default_shape",
