@@ -243,3 +243,27 @@ if [[ -x "$sens" ]]; then
         exit 1
     fi
 fi
+
+# Defense (issue 4): fly-out table construction and feasibility answers per second
+# (bench/bench_defense.c), against the same answers computed from scratch.
+def="$build/bench/bench_defense"
+if [[ -x "$def" ]]; then
+    quick_arg=()
+    [[ "${BENCH_QUICK:-0}" = 1 ]] && quick_arg=(--quick)
+    pin=()
+    if [[ "${BENCH_CPU:-}" != none ]] && command -v taskset >/dev/null; then
+        pin=(taskset -c "${BENCH_CPU:-$(($(nproc) - 1))}")
+    fi
+    def_out="$results/defense.json"
+    [[ "${BENCH_QUICK:-0}" = 1 ]] && def_out="$results/defense-quick.json"
+    if "${pin[@]}" "$def" "${quick_arg[@]}" >"$def_out.tmp"; then
+        mv "$def_out.tmp" "$def_out"
+        echo "defense:"
+        cat "$def_out"
+        echo "wrote $def_out"
+    else
+        rm -f "$def_out.tmp"
+        echo "run_bench.sh: bench_defense failed" >&2
+        exit 1
+    fi
+fi

@@ -101,6 +101,17 @@ bmd_status bmd_intercept_solve(const bmd_trajectory *threat, const bmd_flyout *f
                                const bmd_kill_vehicle *kv, double t_launch_min_s, double step_s,
                                bmd_intercept *out);
 
+/// The threat's geometry against a table, computed once (every step_s, skipping stretches out of
+/// the table's reach) so that many answers (other earliest launches, other kill vehicles) cost a
+/// scan of the samples: the trajectory and the table must outlive it.
+typedef struct bmd_intercept_prep bmd_intercept_prep;
+bmd_status bmd_intercept_prepare(const bmd_trajectory *threat, const bmd_flyout *f, double step_s,
+                                 bmd_intercept_prep **out);
+void bmd_intercept_prep_free(bmd_intercept_prep *p);
+/// bmd_intercept_solve on a prepared threat: the same answer.
+bmd_status bmd_intercept_solve_prepared(const bmd_intercept_prep *p, const bmd_kill_vehicle *kv,
+                                        double t_launch_min_s, bmd_intercept *out);
+
 /// A copy of interceptor v with every stage's specific impulse scaled so that its burnout speed
 /// (full burn, the kick of maximum range, from the site, on the model o) is v_bo_m_s (for sweeps
 /// of burnout speed). BMD_ERR_RANGE when that needs a scale outside [0.2, 5].

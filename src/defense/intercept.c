@@ -4,6 +4,7 @@
 #include "bmd/intercept.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bmd/constants.h"
@@ -24,57 +25,115 @@ const char *bmd_intercept_reason_str(bmd_intercept_reason r)
     return "unknown";
 }
 
-/* What one threat point offers. */
-typedef struct offer {
+/* The geometry of one threat point against a site's table: independent of the kill vehicle and
+ * of the earliest launch, so it can be computed once per (threat, table) and reused. */
+typedef struct geo {
+    double t;
     bool reach;        /* in the fly-out */
-    bool band;         /* and in the altitude band */
-    bool in_time;      /* and launchable after the earliest launch */
-    bool closing;      /* and closing fast enough */
-    double t_launch;   /* needed launch time */
-    double flyout;
-    double alt;
-    double closing_speed;
-    double crossing;
-    bmd_vec3 p;
-} offer;
+    double flyout;     /* fly-out time to it (s) */
+    double alt;        /* its altitude (m) */
+    double closing;    /* closing speed (m/s) */
+    double crossing;   /* angle between the velocities (rad) */
+    double speed;      /* threat speed relative to the Earth (m/s) */
+    bmd_vec3 p;        /* ECEF (m) */
+} geo;
 
-static void evaluate(const bmd_trajectory *tr, const bmd_flyout *f, const bmd_kill_vehicle *kv,
-                     double t_min, double t, offer *o)
+static void geometry(const bmd_trajectory *tr, const bmd_flyout *f, double t, geo *g)
 {
-    memset(o, 0, sizeof *o);
+    memset(g, 0, sizeof *g);
+    g->t = t;
     bmd_vec3 r;
     bmd_vec3 v;
     if (bmd_traj_state(tr, t, &r, &v) != BMD_OK)
         return;
     const bmd_earth *e = &tr->earth;
-    o->p = bmd_eci_to_ecef(e, t, r);
+    g->p = bmd_eci_to_ecef(e, t, r);
     bmd_vec3 vt = bmd_eci_to_ecef_velocity(e, t, r, v);
-    o->alt = bmd_ecef_height(e, o->p);
+    g->alt = bmd_ecef_height(e, g->p);
+    g->speed = bmd_v3_norm(vt);
     bmd_vec3 vi;
-    o->reach = bmd_flyout_reach(f, o->p, &o->flyout, &vi);
-    if (!o->reach)
+    g->reach = bmd_flyout_reach(f, g->p, &g->flyout, &vi);
+    if (!g->reach)
         return;
-    o->band = o->alt >= kv->min_altitude_m && o->alt <= kv->max_altitude_m;
-    o->t_launch = t - o->flyout;
-    o->in_time = o->t_launch >= t_min;
-    bmd_vec3 rel = bmd_v3_sub(vt, vi);
-    o->closing_speed = bmd_v3_norm(rel);
+    g->closing = bmd_v3_norm(bmd_v3_sub(vt, vi));
     double c = bmd_v3_dot(bmd_v3_unit(vt), bmd_v3_unit(vi));
-    o->crossing = acos(fmax(-1.0, fmin(1.0, c)));
-    o->closing = o->closing_speed >= kv->min_closing_m_s;
+    g->crossing = acos(fmax(-1.0, fmin(1.0, c)));
 }
 
-static bool feasible(const offer *o) { return o->reach && o->band && o->in_time && o->closing; }
+/* The conditions of an intercept at a point, in the order the reasons are given. */
+static bool in_band(const geo *g, const bmd_kill_vehicle *kv)
+{
+    return g->reach && g->alt >= kv->min_altitude_m && g->alt <= kv->max_altitude_m;
+}
+static bool in_time(const geo *g, double t_min) { return g->t - g->flyout >= t_min; }
+static bool feasible(const geo *g, const bmd_kill_vehicle *kv, double t_min)
+{
+    return in_band(g, kv) && in_time(g, t_min) && g->closing >= kv->min_closing_m_s;
+}
+
+struct bmd_intercept_prep {
+    const bmd_trajectory *tr;
+    const bmd_flyout *f;
+    int n;
+    geo *g;
+};
+
+void bmd_intercept_prep_free(bmd_intercept_prep *p)
+{
+    if (!p)
+        return;
+    free(p->g);
+    free(p);
+}
+
+bmd_status bmd_intercept_prepare(const bmd_trajectory *tr, const bmd_flyout *f, double step_s,
+                                 bmd_intercept_prep **out)
+{
+    *out = NULL;
+    if (!tr || tr->n_seg == 0 || !f)
+        return BMD_ERR_ARG;
+    double dt = step_s > 0.0 ? step_s : 1.0;
+    bmd_intercept_prep *p = calloc(1, sizeof *p);
+    int cap = (int)ceil((tr->t_end_s - tr->t_start_s) / dt) + 4;
+    if (!p || !(p->g = malloc((size_t)cap * sizeof *p->g))) {
+        bmd_intercept_prep_free(p);
+        return BMD_ERR_NOMEM;
+    }
+    p->tr = tr;
+    p->f = f;
+    double rmax;
+    double hmax;
+    bmd_flyout_extent(f, &rmax, &hmax);
+    double skip = 0.0;
+    for (double t = tr->t_start_s + 1e-3; p->n < cap; t += fmax(dt, skip)) {
+        double tc = fmin(t, tr->t_end_s - 1e-3);
+        geo *g = &p->g[p->n++];
+        geometry(tr, f, tc, g);
+        /* Beyond the table's range or above its altitude nothing is reachable until the threat
+         * has closed the gap, at most at its speed (plus a margin): skip ahead. No window can
+         * begin or end in a skipped stretch, which is out of reach throughout. */
+        skip = 0.0;
+        if (!g->reach) {
+            double gap = fmax(bmd_flyout_ground_range(f, g->p) - rmax, g->alt - hmax);
+            if (gap > 0.0)
+                skip = 0.5 * gap / (g->speed + 1000.0);
+        }
+        if (tc >= tr->t_end_s - 1e-3)
+            break;
+    }
+    *out = p;
+    return BMD_OK;
+}
 
 /* Edge of feasibility between ta (feasible == fa) and tb, to 1 ms. */
-static double edge(const bmd_trajectory *tr, const bmd_flyout *f, const bmd_kill_vehicle *kv,
-                   double t_min, double ta, double tb, bool fa)
+static double edge(const bmd_intercept_prep *p, const bmd_kill_vehicle *kv, double t_min,
+                   double ta, double tb, bool fa)
 {
-    offer o;
+    geo g;
     while (tb - ta > 1e-3) {
         double tm = 0.5 * (ta + tb);
-        evaluate(tr, f, kv, t_min, tm, &o);
-        if (feasible(&o) == fa)
+        geometry(p->tr, p->f, tm, &g);
+        if (feasible(&g, kv, t_min) == fa)
             ta = tm;
         else
             tb = tm;
@@ -82,19 +141,22 @@ static double edge(const bmd_trajectory *tr, const bmd_flyout *f, const bmd_kill
     return fa ? ta : tb;
 }
 
-bmd_status bmd_intercept_solve(const bmd_trajectory *tr, const bmd_flyout *f,
-                               const bmd_kill_vehicle *kv, double t_min, double step_s,
-                               bmd_intercept *out)
+static void clear_out(bmd_intercept *out)
 {
     memset(out, 0, sizeof *out);
     out->earliest_launch_s = out->earliest_intercept_s = out->latest_intercept_s = NAN;
     out->intercept_altitude_m = out->intercept_range_m = NAN;
     out->intercept_lat_rad = out->intercept_lon_rad = NAN;
     out->closing_speed_m_s = out->crossing_angle_rad = out->flyout_s = out->margin_s = NAN;
-    if (!tr || tr->n_seg == 0 || !f || isnan(t_min) ||
-        bmd_kill_vehicle_check(kv, NULL, 0) != BMD_OK)
+}
+
+bmd_status bmd_intercept_solve_prepared(const bmd_intercept_prep *p, const bmd_kill_vehicle *kv,
+                                        double t_min, bmd_intercept *out)
+{
+    clear_out(out);
+    if (!p || isnan(t_min) || bmd_kill_vehicle_check(kv, NULL, 0) != BMD_OK)
         return BMD_ERR_ARG;
-    double dt = step_s > 0.0 ? step_s : 1.0;
+    const bmd_trajectory *tr = p->tr;
     bool any_reach = false;
     bool any_band = false;
     bool any_time = false;
@@ -104,34 +166,26 @@ bmd_status bmd_intercept_solve(const bmd_trajectory *tr, const bmd_flyout *f,
     double first = NAN;
     double last = NAN;
     bool prev = false;
-    double tp = tr->t_start_s;
-    offer o;
-    for (double t = tr->t_start_s + 1e-3;; t += dt) {
-        double tc = fmin(t, tr->t_end_s - 1e-3);
-        evaluate(tr, f, kv, t_min, tc, &o);
-        bool fe = feasible(&o);
-        any_reach |= o.reach;
-        if (o.reach && o.band) {
+    for (int k = 0; k < p->n; k++) {
+        const geo *g = &p->g[k];
+        bool fe = feasible(g, kv, t_min);
+        any_reach |= g->reach;
+        if (in_band(g, kv)) {
             any_band = true;
-            best_late = fmax(best_late, o.t_launch);
-            if (o.in_time) {
+            best_late = fmax(best_late, g->t - g->flyout);
+            if (in_time(g, t_min)) {
                 any_time = true;
-                tail += o.crossing;
+                tail += g->crossing;
                 n_tail++;
             }
         }
-        if (fe && !prev)
-            first = isnan(first) ? (tc > tr->t_start_s + 1e-3 ? edge(tr, f, kv, t_min, tp, tc, false)
-                                                               : tc)
-                                 : first;
+        if (fe && !prev && isnan(first))
+            first = k > 0 ? edge(p, kv, t_min, p->g[k - 1].t, g->t, false) : g->t;
         if (!fe && prev)
-            last = edge(tr, f, kv, t_min, tp, tc, true);
+            last = edge(p, kv, t_min, p->g[k - 1].t, g->t, true);
         if (fe)
-            last = tc;
+            last = g->t;
         prev = fe;
-        tp = tc;
-        if (tc >= tr->t_end_s - 1e-3)
-            break;
     }
     if (isnan(first)) {
         out->engageable = false;
@@ -154,24 +208,39 @@ bmd_status bmd_intercept_solve(const bmd_trajectory *tr, const bmd_flyout *f,
                                                                      : BMD_INT_CLOSING;
         return BMD_OK;
     }
-    evaluate(tr, f, kv, t_min, first, &o);
-    if (!feasible(&o)) {
-        /* The bisection's feasible end is first itself; nudge inside by the tolerance. */
-        evaluate(tr, f, kv, t_min, first + 1e-3, &o);
-    }
+    geo g;
+    geometry(tr, p->f, first, &g);
+    if (!feasible(&g, kv, t_min)) /* the bisection's feasible end, nudged inside */
+        geometry(tr, p->f, first + 1e-3, &g);
     out->engageable = true;
     out->reason = BMD_INT_OK;
     out->earliest_intercept_s = first;
     out->latest_intercept_s = last;
-    out->earliest_launch_s = o.t_launch;
-    out->flyout_s = o.flyout;
-    out->intercept_altitude_m = o.alt;
-    out->closing_speed_m_s = o.closing_speed;
-    out->crossing_angle_rad = o.crossing;
-    out->margin_s = o.t_launch - t_min;
-    out->intercept_range_m = bmd_flyout_ground_range(f, o.p);
-    bmd_ecef_to_geodetic(&tr->earth, o.p, &out->intercept_lat_rad, &out->intercept_lon_rad, NULL);
+    out->earliest_launch_s = g.t - g.flyout;
+    out->flyout_s = g.flyout;
+    out->intercept_altitude_m = g.alt;
+    out->closing_speed_m_s = g.closing;
+    out->crossing_angle_rad = g.crossing;
+    out->margin_s = out->earliest_launch_s - t_min;
+    out->intercept_range_m = bmd_flyout_ground_range(p->f, g.p);
+    bmd_ecef_to_geodetic(&tr->earth, g.p, &out->intercept_lat_rad, &out->intercept_lon_rad, NULL);
     return BMD_OK;
+}
+
+bmd_status bmd_intercept_solve(const bmd_trajectory *tr, const bmd_flyout *f,
+                               const bmd_kill_vehicle *kv, double t_min, double step_s,
+                               bmd_intercept *out)
+{
+    clear_out(out);
+    if (!tr || tr->n_seg == 0 || !f || isnan(t_min) ||
+        bmd_kill_vehicle_check(kv, NULL, 0) != BMD_OK)
+        return BMD_ERR_ARG;
+    bmd_intercept_prep *p = NULL;
+    bmd_status st = bmd_intercept_prepare(tr, f, step_s, &p);
+    if (st == BMD_OK)
+        st = bmd_intercept_solve_prepared(p, kv, t_min, out);
+    bmd_intercept_prep_free(p);
+    return st;
 }
 
 bmd_status bmd_interceptor_scaled(const bmd_vehicle *v, double v_bo, double lat, double lon,
