@@ -246,6 +246,90 @@ static void test_scaled(void)
     bmd_traj_free(&tr);
 }
 
+/* Closed form. Without gravity (mu set to 1 m^3/s^2), air or rotation, on a sphere, a threat flies a
+ * straight line P(t) = P0 + u t and an interceptor with a 0.2 s boost then flies straight at its
+ * burnout speed V from the site S. The earliest intercept of a launch at t0 solves
+ * |P0 + u t - S| = V (t - t0 - tau), with tau = 0.1 s for the distance lost in the boost: the
+ * smaller root of (u.u - V^2) t^2 + 2 (D.u + V^2 T) t + (D.D - V^2 T^2) = 0, D = P0 - S,
+ * T = t0 + tau. Head-on (the threat flies at the site) and crossing (it passes 300 km to the
+ * side) cases; the closing speed is |u - V e| with e the direction from S to the intercept. */
+static void test_closed_form(void)
+{
+    bmd_flight_opts o = bmd_flight_default_opts();
+    o.earth = bmd_earth_make(BMD_EARTH_SPHERE, false, false);
+    o.earth.mu_m3_s2 = 1.0;
+    o.atmosphere = false;
+    o.max_step_s = 5.0; /* straight lines: the step must not jump across the Earth */
+    bmd_vehicle v;
+    memset(&v, 0, sizeof v);
+    snprintf(v.id, sizeof v.id, "impulsive");
+    v.n_stages = 1;
+    v.stages[0].gross_mass_kg = 1000.0;
+    v.stages[0].propellant_mass_kg = 700.0;
+    v.stages[0].isp_vac_s = 250.0;
+    v.stages[0].burn_time_s = 0.2;
+    v.stages[0].ref_area_m2 = 0.1;
+    v.stages[0].cd.n = 1;
+    v.stages[0].cd.cd[0] = 0.2;
+    v.payload_mass_kg = 100.0;
+    v.rv_beta_kg_m2 = 1000.0;
+    v.default_apogee_m = NAN;
+    double V = 250.0 * BMD_G0_M_S2 * log(1100.0 / 400.0);
+    bmd_flyout_opts fo = bmd_flyout_default_opts();
+    fo.max_time_s = 300.0;
+    fo.n_kicks = 96;
+    bmd_flyout *f = NULL;
+    ENSURE(bmd_flyout_build(&v, 0.0, 0.0, 0.0, &o, &fo, &f) == BMD_OK);
+    if (!f)
+        return;
+    bmd_vec3 S = bmd_geodetic_to_ecef(&o.earth, 0.0, 0.0, 0.0);
+    struct {
+        const char *name;
+        double lat, lon, h, speed, gamma, az;
+    } cases[2] = {
+        {"head-on", 0.0, 6.0, 400e3, 3000.0, -25.0, 270.0},   /* flies west at the site */
+        {"crossing", 2.7, 2.0, 400e3, 3000.0, -25.0, 180.0}, /* flies south, passing to the side */
+    };
+    bmd_kill_vehicle kv = {1e3, 2000e3, 0.0, 0.0};
+    for (int c = 0; c < 2; c++) {
+        bmd_trajectory tr;
+        bmd_traj_init(&tr);
+        ENSURE(bmd_fly_free(cases[c].lat * BMD_DEG, cases[c].lon * BMD_DEG, cases[c].h,
+                            cases[c].speed, cases[c].gamma * BMD_DEG, cases[c].az * BMD_DEG, 0.0,
+                            &o, &tr) == BMD_OK);
+        bmd_vec3 P0;
+        bmd_vec3 u;
+        bmd_traj_state(&tr, 0.0, &P0, &u);
+        for (int k = 0; k < 3; k++) {
+            double t0 = 10.0 * k;
+            bmd_intercept w;
+            ENSURE(bmd_intercept_solve(&tr, f, &kv, t0, 0.5, &w) == BMD_OK);
+            bmd_vec3 D = bmd_v3_sub(P0, S);
+            double T = t0 + 0.1;
+            double A = bmd_v3_dot(u, u) - V * V;
+            double B = 2.0 * (bmd_v3_dot(D, u) + V * V * T);
+            double Cc = bmd_v3_dot(D, D) - V * V * T * T;
+            double disc = B * B - 4.0 * A * Cc;
+            double r1 = (-B + sqrt(disc)) / (2.0 * A);
+            double r2 = (-B - sqrt(disc)) / (2.0 * A);
+            double want = fmin(r1 > T ? r1 : HUGE_VAL, r2 > T ? r2 : HUGE_VAL);
+            bmd_vec3 pi = bmd_v3_axpy(P0, want, u);
+            bmd_vec3 e = bmd_v3_unit(bmd_v3_sub(pi, S));
+            double closing = bmd_v3_norm(bmd_v3_sub(u, bmd_v3_scale(e, V)));
+            ENSURE(w.engageable);
+            fprintf(stderr,
+                    "  %-8s launch >= %4.1f s: earliest intercept %.2f s (closed form %.2f s), "
+                    "closing %.3f km/s (closed form %.3f), crossing %.1f deg\n",
+                    cases[c].name, t0, w.earliest_intercept_s, want, w.closing_speed_m_s / 1e3,
+                    closing / 1e3, w.crossing_angle_rad / BMD_DEG);
+            CHECK_NEAR(w.earliest_intercept_s, want, 1.5);
+            CHECK_REL(w.closing_speed_m_s, closing, 0.01);
+        }
+        bmd_traj_free(&tr);
+    }
+    bmd_flyout_free(f);
+}
+
 int main(void)
 {
     veh = sm3();
@@ -266,6 +350,7 @@ int main(void)
     RUN(test_window_direct);
     RUN(test_reasons);
     RUN(test_scaled);
+    RUN(test_closed_form);
     bmd_traj_free(&threat);
     bmd_flyout_free(fly);
     return test_summary();

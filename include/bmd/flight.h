@@ -33,6 +33,9 @@ typedef struct bmd_flight_opts {
     double atol_m;         ///< integrator absolute tolerance on position (m)
     double atol_m_s;       ///< integrator absolute tolerance on velocity (m/s)
     double max_time_s;     ///< give up after this much flight time (s)
+    double max_step_s;     ///< largest integrator step (s); 0: none. Events are sampled at step
+                           ///< ends: a path that could cross the ground and come back within one
+                           ///< step (only without gravity) needs a bound
     bool keep_path;        ///< keep the dense output (needed to sample the trajectory)
     int n_altitudes;       ///< altitude crossings to record (up to 4)
     double altitudes_m[4]; ///< the altitudes (m)
@@ -117,8 +120,8 @@ bmd_status bmd_fly(const bmd_vehicle *v, double lat_rad, double lon_rad, double 
 /// Free flight from a burnout state at (lat, lon, h): speed relative to the rotating Earth (m/s),
 /// flight-path angle and azimuth (rad) in the local geodetic ENU frame; drag with ballistic
 /// coefficient beta (kg/m^2, constant Cd) when beta > 0 and the atmosphere is on.
-/// BMD_ERR_ARG for non-finite or negative speed; BMD_ERR_UNREACHABLE at or above escape speed or
-/// when it does not come down within max_time_s.
+/// BMD_ERR_ARG for non-finite or negative speed; BMD_ERR_UNREACHABLE at or above escape speed
+/// while climbing, or when it does not come down within max_time_s.
 bmd_status bmd_fly_free(double lat_rad, double lon_rad, double h_m, double speed_m_s,
                         double gamma_rad, double azimuth_rad, double beta_kg_m2,
                         const bmd_flight_opts *o, bmd_trajectory *tr);

@@ -314,6 +314,7 @@ static bmd_status flight_phase(flight *f, double t_end, bool *impact)
     oo.atol = f->o->atol_m;
     oo.atol_vec = atol;
     oo.h_init = f->h_next;
+    oo.h_max = f->o->max_step_s;
     oo.event_tol = 1e-7;
     oo.max_steps = 200000;
     bmd_status st = bmd_ode_dopri5(&run, f->t, f->y, t_end, &oo);
@@ -411,7 +412,8 @@ static bmd_status flight_start(flight *f, bmd_trajectory *tr, double lat, double
 static bool opts_ok(const bmd_flight_opts *o)
 {
     return o->rtol >= 0.0 && o->rtol < 1e-2 && o->atol_m > 0.0 && isfinite(o->atol_m) &&
-           o->atol_m_s > 0.0 && isfinite(o->atol_m_s) &&
+           o->atol_m_s > 0.0 && isfinite(o->atol_m_s) && o->max_step_s >= 0.0 &&
+           isfinite(o->max_step_s) &&
            o->max_time_s > 0.0 && isfinite(o->max_time_s);
 }
 
@@ -526,10 +528,12 @@ bmd_status bmd_fly_free(double lat_rad, double lon_rad, double h_m, double speed
                                        bmd_v3_scale(e, ch * sin(azimuth_rad))),
                             bmd_v3_scale(u, speed_m_s * sin(gamma_rad)));
     flight_start(&f, tr, lat_rad, lon_rad, h_m, v);
-    /* Escape: inertial specific energy v^2/2 - mu/r >= 0 never comes back. */
+    /* Escape: a non-negative inertial energy v^2/2 - mu/r while climbing never comes back. (A
+     * descending one may still hit the Earth: it is integrated.) */
     bmd_vec3 vi = bmd_v3(f.y[3], f.y[4], f.y[5]);
-    double rn = sqrt(f.y[0] * f.y[0] + f.y[1] * f.y[1] + f.y[2] * f.y[2]);
-    if (0.5 * bmd_v3_dot(vi, vi) - tr->earth.mu_m3_s2 / rn >= 0.0)
+    bmd_vec3 ri = bmd_v3(f.y[0], f.y[1], f.y[2]);
+    if (0.5 * bmd_v3_dot(vi, vi) - tr->earth.mu_m3_s2 / bmd_v3_norm(ri) >= 0.0 &&
+        bmd_v3_dot(ri, vi) >= 0.0)
         return BMD_ERR_UNREACHABLE;
     tr->sum.burnout_time_s = 0.0;
     tr->sum.burnout_speed_m_s = speed_m_s;
@@ -558,7 +562,8 @@ bmd_status bmd_fly_state(double t0_s, const double y_eci[6], double beta_kg_m2,
     tr->t_end_s = t0_s;
     bmd_vec3 r = bmd_v3(y_eci[0], y_eci[1], y_eci[2]);
     bmd_vec3 v = bmd_v3(y_eci[3], y_eci[4], y_eci[5]);
-    if (0.5 * bmd_v3_dot(v, v) - tr->earth.mu_m3_s2 / bmd_v3_norm(r) >= 0.0)
+    if (0.5 * bmd_v3_dot(v, v) - tr->earth.mu_m3_s2 / bmd_v3_norm(r) >= 0.0 &&
+        bmd_v3_dot(r, v) >= 0.0)
         return BMD_ERR_UNREACHABLE;
     double lat;
     double lon;
