@@ -102,8 +102,9 @@ bmd_status bmd_wta_exact(const bmd_wta_problem *p, bmd_wta_result *r);
 /// salvo, fire where the expected value destroyed grows most, value[t] * leak[t] * (1 - (1 -
 /// pk[t][s])^salvo), over threats below the cap and sites with a salvo left; stop when no salvo
 /// gains anything. A max-heap of threats keyed by their best marginal gain, lazily updated (gains
-/// only fall), and each threat's sites sorted once by pk: O(T S log S + D log T) for T threats,
-/// S sites and D decisions. Ties go to the lower threat index, then the lower site index.
+/// only fall), and each threat's sites sorted once by pk: O(T S log S + (D + T S) log T)
+/// for T threats, S sites and D decisions. Ties go to the lower threat index, then the lower
+/// site index.
 /// Optimal when the sites are interchangeable: one site, or each threat's pk the same from every
 /// site (pk[t][s] = p_t for all s). Otherwise a heuristic that gets at least 1/3 of the optimum
 /// (1/2 when the cap never binds): Fisher, Nemhauser & Wolsey 1978.

@@ -125,7 +125,10 @@ typedef struct site_q {
 } site_q;
 
 /* Order: the better site (smaller q) first, then the lower index. */
-static int before(const site_q *a, const site_q *b) { return a->q < b->q || (a->q == b->q && a->s < b->s); }
+static int before(const site_q *a, const site_q *b)
+{
+    return a->q < b->q || (a->q == b->q && a->s < b->s);
+}
 
 static void sift_sites(site_q *a, int i, int n)
 {
@@ -495,7 +498,7 @@ bmd_status bmd_wta_exact(const bmd_wta_problem *p, bmd_wta_result *r)
 double bmd_leak_probability(int n_shots, double pk)
 {
     if (n_shots < 0 || !pk_ok(pk))
-        return NAN;
+        return (double)NAN;
     return pow(1.0 - pk, (double)n_shots);
 }
 

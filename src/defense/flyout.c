@@ -166,6 +166,16 @@ bmd_status bmd_flyout_build(const bmd_vehicle *veh, double site_lat_rad, double 
     int nk = fo->n_kicks;
     fan_line *lines = calloc((size_t)(f->n_az * nk), sizeof *lines);
     bmd_status st = lines ? BMD_OK : BMD_ERR_NOMEM;
+    /* The fan: launches straight onto their kicks (no vertical rise, no pitch-over: the kick is
+     * the launch direction's angle from the vertical, then a gravity turn). An interceptor's
+     * catalog guidance (a rise, then a pitch-over of a few seconds) hardly tilts a booster with a
+     * thrust-to-weight ratio above 10 before its velocity is large and vertical: its fan would
+     * miss every point below about 65 degrees of elevation. A real interceptor shapes its fly-out
+     * to the point. */
+    bmd_vehicle fan_v = *veh;
+    fan_v.vertical_rise_s = 0.0;
+    fan_v.pitchover_s = 0.0;
+    veh = &fan_v;
     bmd_flight_opts fl = *o;
     fl.keep_path = true;
     fl.max_time_s = fo->max_time_s;

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/* cmd_engage.c: bmdsim engage SCENARIO: a raid against the scenario's defense. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: bmdsim engage SCENARIO [--seed S] [--runs N] [--format json|text]\n"
+    "\n"
+    "Plays a raid (docs/scenario-format.md): every threat flown to its aim point, the sensors\n"
+    "against it (first detection, first track), launch authority after the command delay, the\n"
+    "battle manager's assignment of interceptors (expected value destroyed, inventories,\n"
+    "doctrine), and the engagements in time order with kill or miss drawn per interceptor and,\n"
+    "under shoot-look-shoot, re-engagement while the window lasts. Prints for each threat when it\n"
+    "was detected and tracked, each shot (site, launch, intercept, altitude, kill or miss) and\n"
+    "whether it leaked. --runs N plays N Monte Carlo runs and prints the leak probability with\n"
+    "its 95% Wilson interval. --seed (default: the scenario's) keys every random draw.\n";
+
+/* 95% Wilson score interval of k successes in n (Wilson, JASA 22, 1927). */
+static void wilson(double k, double n, double *lo, double *hi)
+{
+    const double z = 1.959963984540054;
+    double p = k / n;
+    double c = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    double h = z * sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / (1.0 + z * z / n);
+    *lo = fmax(0.0, c - h);
+    *hi = fmin(1.0, c + h);
+}
+
+int cmd_engage(int argc, char **argv)
+{
+    static const char *C = "engage";
+    static const opt_spec spec[] = {{"seed", true}, {"runs", true}, {"format", true},
+                                    {"help", false}, {0}};
+    opts o;
+    if (!opts_parse(&o, C, spec, argc, argv))
+        return EXIT_USAGE;
+    if (opt_has(&o, "help")) {
+        fputs(help, stdout);
+        return EXIT_OK;
+    }
+    bool json;
+    if (!parse_format(C, &o, &json))
+        return EXIT_USAGE;
+    if (o.n_pos != 1) {
+        cli_error(C, "expected one SCENARIO file (see bmdsim engage --help)");
+        return EXIT_USAGE;
+    }
+    long runs = 1;
+    if (opt_has(&o, "runs")) {
+        double x;
+        if (!parse_double(C, "runs", opt_get(&o, "runs"), &x))
+            return EXIT_USAGE;
+        if (x < 1.0 || x > 1e7 || x != floor(x)) {
+            cli_error(C, "--runs: %g: expected a whole number from 1 to 10000000", x);
+            return EXIT_USAGE;
+        }
+        runs = (long)x;
+    }
+    bmd_catalog *cat = cli_catalog(C);
+    if (!cat)
+        return EXIT_USAGE;
+    bmd_scenario sc;
+    bmd_load_error err;
+    if (bmd_scenario_load(o.pos[0], cat, &sc, &err) != BMD_OK) {
+        if (err.line > 0)
+            cli_error(C, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+        else
+            cli_error(C, "%s: %s", err.file, err.msg);
+        bmd_catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    uint64_t seed = sc.seed;
+    if (opt_has(&o, "seed")) {
+        double x;
+        if (!parse_double(C, "seed", opt_get(&o, "seed"), &x) || x < 0.0 || x != floor(x)) {
+            cli_error(C, "--seed: expected a non-negative integer");
+            bmd_scenario_free(&sc);
+            bmd_catalog_free(cat);
+            return EXIT_USAGE;
+        }
+        seed = (uint64_t)x;
+        sc.seed = seed;
+    }
+    int rc = EXIT_OK;
+    bmd_raid *raid = NULL;
+    char why[256] = "";
+    bmd_status st = bmd_raid_prepare(&sc, &raid, why, sizeof why);
+    if (st != BMD_OK) {
+        cli_error(C, "%s: %s", o.pos[0], why);
+        bmd_scenario_free(&sc);
+        bmd_catalog_free(cat);
+        return st == BMD_ERR_UNREACHABLE ? EXIT_NO_SOLUTION : EXIT_USAGE;
+    }
+    bmd_raid_result res;
+    if (bmd_raid_play(raid, seed, 0, &res) != BMD_OK) {
+        cli_error(C, "the raid could not be played");
+        rc = EXIT_INTERNAL;
+        goto done;
+    }
+    /* Monte Carlo over runs: leak counts. */
+    long any_leak = 0;
+    double leakers = 0.0;
+    double fired = 0.0;
+    for (long k = 0; k < runs; k++) {
+        bmd_raid_result rr;
+        if (bmd_raid_play(raid, seed, (uint64_t)k, &rr) != BMD_OK) {
+            cli_error(C, "run %ld could not be played", k);
+            rc = EXIT_INTERNAL;
+            bmd_raid_result_free(&res);
+            goto done;
+        }
+        any_leak += rr.leakers > 0;
+        leakers += rr.leakers;
+        fired += rr.fired;
+        bmd_raid_result_free(&rr);
+    }
+    double lo;
+    double hi;
+    wilson((double)any_leak, (double)runs, &lo, &hi);
+    if (json) {
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddStringToObject(r, "scenario", sc.name);
+        json_num(r, "seed", (double)seed);
+        cJSON *ta = cJSON_AddArrayToObject(r, "threats");
+        for (int i = 0; i < res.n_threats; i++) {
+            const bmd_threat_outcome *t = &res.threats[i];
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddNumberToObject(e, "index", i);
+            cJSON_AddStringToObject(e, "missile", sc.threats[i].missile->v.id);
+            json_num(e, "launch_s", t->launch_s);
+            json_num(e, "detected_s", t->detect_s);
+            json_num(e, "tracked_s", t->track_s);
+            json_num(e, "impact_s", t->impact_s);
+            if (t->asset >= 0)
+                cJSON_AddStringToObject(e, "threatens", sc.assets[t->asset].name);
+            cJSON_AddNumberToObject(e, "interceptors_assigned", t->assigned);
+            cJSON_AddNumberToObject(e, "interceptors_fired", t->fired);
+            cJSON_AddBoolToObject(e, "leaked", t->leaked);
+            if (t->why[0])
+                cJSON_AddStringToObject(e, "reason", t->why);
+            cJSON *sa = cJSON_AddArrayToObject(e, "shots");
+            for (int k = 0; k < res.n_shots; k++) {
+                const bmd_shot *sh = &res.shots[k];
+                if (sh->threat != i)
+                    continue;
+                cJSON *x = cJSON_CreateObject();
+                cJSON_AddStringToObject(x, "site", sc.sites[sh->site].name);
+                cJSON_AddStringToObject(x, "interceptor", sc.sites[sh->site].interceptor->v.id);
+                cJSON_AddNumberToObject(x, "interceptors", sh->interceptors);
+                json_num(x, "launch_s", sh->launch_s);
+                json_num(x, "intercept_s", sh->intercept_s);
+                json_num(x, "altitude_km", sh->altitude_m / 1e3);
+                cJSON_AddBoolToObject(x, "kill", sh->kill);
+                cJSON_AddItemToArray(sa, x);
+            }
+            cJSON_AddItemToArray(ta, e);
+        }
+        cJSON *mc = cJSON_AddObjectToObject(r, "monte_carlo");
+        cJSON_AddNumberToObject(mc, "runs", (double)runs);
+        json_num(mc, "leak_probability", (double)any_leak / (double)runs);
+        json_num(mc, "leak_probability_lo", lo);
+        json_num(mc, "leak_probability_hi", hi);
+        json_num(mc, "mean_leakers", leakers / (double)runs);
+        json_num(mc, "mean_interceptors_fired", fired / (double)runs);
+        json_print(r);
+    } else {
+        printf("%s (seed %llu)\n", sc.name, (unsigned long long)seed);
+        for (int i = 0; i < res.n_threats; i++) {
+            const bmd_threat_outcome *t = &res.threats[i];
+            printf("threat %d %s, launch %.0f s", i, sc.threats[i].missile->v.id, t->launch_s);
+            if (t->asset >= 0)
+                printf(" at %s", sc.assets[t->asset].name);
+            printf(": detected %s, tracked %s, impact %.0f s\n",
+                   isfinite(t->detect_s) ? "yes" : "never", isfinite(t->track_s) ? "yes" : "never",
+                   t->impact_s);
+            if (isfinite(t->detect_s) || isfinite(t->track_s))
+                printf("    detected %.1f s, tracked %.1f s\n", t->detect_s, t->track_s);
+            for (int k = 0; k < res.n_shots; k++) {
+                const bmd_shot *sh = &res.shots[k];
+                if (sh->threat != i)
+                    continue;
+                printf("    %s fires %d %s at %.1f s: intercept %.1f s at %.0f km: %s\n",
+                       sc.sites[sh->site].name, sh->interceptors,
+                       sc.sites[sh->site].interceptor->v.id, sh->launch_s, sh->intercept_s,
+                       sh->altitude_m / 1e3, sh->kill ? "kill" : "miss");
+            }
+            if (t->why[0])
+                printf("    %s\n", t->why);
+            printf("    %s\n", t->leaked ? "LEAKED" : "killed");
+        }
+        printf("%d of %d threats leaked; %d interceptors fired\n", res.leakers, res.n_threats,
+               res.fired);
+        if (runs > 1)
+            printf("over %ld runs: probability that any threat leaks %.4f (95%% interval %.4f to "
+                   "%.4f); %.3f leakers and %.2f interceptors per raid on average\n",
+                   runs, (double)any_leak / (double)runs, lo, hi, leakers / (double)runs,
+                   fired / (double)runs);
+    }
+    bmd_raid_result_free(&res);
+done:
+    bmd_raid_free(raid);
+    bmd_scenario_free(&sc);
+    bmd_catalog_free(cat);
+    return rc;
+}

@@ -1,0 +1,81 @@
+/// @file engage.h
+/// The engagement engine: a whole raid against the scenario's sensors and interceptor sites.
+///
+/// The deterministic part is prepared once (bmd_raid_prepare): every threat flown to its aim
+/// point; the sensors played against it (first detection, first confirmed track; seeded draws);
+/// launch authority = first track + command-and-control delay; threat evaluation (the defended
+/// asset within reach of its aim point, and its value); every site's fly-out table and, per
+/// threat, its engagement window; the weapon-target assignment (assign.h) with the sites' pk,
+/// inventories and doctrine. The random part is played per run (bmd_raid_play): each engagement
+/// in time order at its earliest launch, a kill or a miss drawn per interceptor from the
+/// counter-based stream (seed, run, threat, shot), kill assessment after its delay, and under
+/// shoot-look-shoot a re-engagement while the window lasts. Results do not depend on the order in
+/// which runs are played or on threads.
+#ifndef BMD_ENGAGE_H
+#define BMD_ENGAGE_H
+
+#include <stdint.h>
+
+#include "bmd/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// A prepared raid (opaque).
+typedef struct bmd_raid bmd_raid;
+
+/// Prepare a scenario's raid. why (size why_size) says what failed. The scenario and its catalog
+/// must outlive the raid.
+bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, int why_size);
+void bmd_raid_free(bmd_raid *r);
+
+/// One interceptor engagement (a salvo of one or two interceptors).
+typedef struct bmd_shot {
+    int threat;
+    int site;
+    int interceptors;      ///< fired together
+    double launch_s;       ///< scenario time (s)
+    double intercept_s;
+    double altitude_m;     ///< intercept altitude
+    bool kill;
+} bmd_shot;
+
+/// What happened to one threat in one run.
+typedef struct bmd_threat_outcome {
+    double launch_s;        ///< scenario time of its launch
+    double detect_s;        ///< first detection (NaN: never)
+    double track_s;         ///< first confirmed track (NaN: never)
+    double authority_s;     ///< launch authority (NaN: never)
+    double impact_s;        ///< its impact, had it not been killed
+    int asset;              ///< defended asset it threatens (-1: none)
+    double value;           ///< the value at stake
+    int assigned;           ///< interceptors the battle manager assigned
+    int fired;              ///< interceptors fired
+    bool leaked;
+    char why[160];          ///< the battle manager's reason when it was not engaged
+} bmd_threat_outcome;
+
+/// One run of the raid.
+typedef struct bmd_raid_result {
+    int n_threats;
+    bmd_threat_outcome *threats;  ///< [n_threats]
+    int n_shots;
+    bmd_shot *shots;              ///< in time order
+    int fired;                    ///< interceptors fired in all
+    int leakers;
+    double value_leaked;
+} bmd_raid_result;
+
+/// Play run number `run` with seed. out's arrays are allocated: bmd_raid_result_free.
+bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_raid_result *out);
+void bmd_raid_result_free(bmd_raid_result *out);
+
+/// Number of threats and sites of a prepared raid, and a site's name.
+int bmd_raid_threats(const bmd_raid *r);
+const char *bmd_raid_site_name(const bmd_raid *r, int site);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,81 @@
+/// @file scenario.h
+/// Scenario files (YAML, docs/scenario-format.md): sensors, interceptor sites with inventories,
+/// threats (a raid), doctrine and command delays, and defended assets. Values may carry their
+/// source as catalog values do. Loading errors name file:line:column, the field and what was
+/// expected.
+#ifndef BMD_SCENARIO_H
+#define BMD_SCENARIO_H
+
+#include <stdint.h>
+
+#include "bmd/catalog.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BMD_SCN_MAX_SENSORS 16
+#define BMD_SCN_MAX_SITES 32
+#define BMD_SCN_MAX_THREATS 1024
+#define BMD_SCN_MAX_ASSETS 64
+
+/// A site with interceptors.
+typedef struct bmd_scn_site {
+    char name[64];
+    double lat_rad, lon_rad, h_m;
+    const bmd_missile *interceptor;   ///< from the catalog
+    int inventory;                    ///< interceptors at the site (>= 0)
+    double pk;                        ///< single-shot kill probability of this site's shots
+} bmd_scn_site;
+
+/// A threat of the raid.
+typedef struct bmd_scn_threat {
+    const bmd_missile *missile;       ///< from the catalog
+    double launch_lat_rad, launch_lon_rad;
+    double target_lat_rad, target_lon_rad;
+    double launch_time_s;             ///< s from the scenario epoch
+} bmd_scn_threat;
+
+/// A defended asset.
+typedef struct bmd_scn_asset {
+    char name[64];
+    double lat_rad, lon_rad;
+    double radius_m;                  ///< a threat aimed within this distance threatens it
+    double value;                     ///< its worth (> 0)
+} bmd_scn_asset;
+
+/// Doctrine and timelines.
+typedef struct bmd_scn_doctrine {
+    bool shoot_look_shoot;            ///< true: shoot, assess, shoot again; false: salvo
+    int salvo;                        ///< interceptors fired together (1 or 2)
+    int max_per_threat;               ///< most interceptors committed to one threat
+    double c2_delay_s;                ///< from a confirmed track to launch authority (s)
+    double kill_assessment_s;         ///< from an intercept to knowing its outcome (s)
+} bmd_scn_doctrine;
+
+/// A loaded scenario.
+typedef struct bmd_scenario {
+    char name[128];
+    uint64_t seed;
+    int n_sensors;
+    bmd_radar radars[BMD_SCN_MAX_SENSORS];   ///< placed radars
+    bool has_ew;
+    bmd_ew_sensor ew;                         ///< early warning cueing every radar
+    int n_sites;
+    bmd_scn_site sites[BMD_SCN_MAX_SITES];
+    int n_threats;
+    bmd_scn_threat *threats;
+    int n_assets;
+    bmd_scn_asset assets[BMD_SCN_MAX_ASSETS];
+    bmd_scn_doctrine doctrine;
+} bmd_scenario;
+
+/// Load a scenario file against a catalog (which must outlive it). On error, err says where.
+bmd_status bmd_scenario_load(const char *path, const bmd_catalog *cat, bmd_scenario *out,
+                             bmd_load_error *err);
+void bmd_scenario_free(bmd_scenario *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: MIT */
+/* engage.c: the engagement engine (see engage.h). */
+#include "bmd/engage.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bmd/assign.h"
+#include "bmd/constants.h"
+#include "bmd/intercept.h"
+#include "bmd/surveillance.h"
+#include "bmd/targeting.h"
+
+/* Purpose tag of the kill draws within BMD_RNG_CASE streams ("ENG"). */
+#define ENG_TAG 0x454e47u
+
+typedef struct rthreat {
+    bmd_trajectory tr;
+    double launch_s;
+    double detect_s, track_s, authority_s; /* threat-local times, NaN where never */
+    int asset;
+    double value;
+    char why[160];
+} rthreat;
+
+struct bmd_raid {
+    const bmd_scenario *s;
+    int nt;
+    int ns;
+    rthreat *t;
+    bmd_flyout **fly;          /* [ns] */
+    bmd_intercept_prep **prep; /* [nt * ns] */
+    bmd_intercept *win;        /* [nt * ns] first windows */
+    int *x;                    /* [nt * ns] interceptors assigned */
+};
+
+void bmd_raid_free(bmd_raid *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; r->t && i < r->nt; i++)
+        bmd_traj_free(&r->t[i].tr);
+    for (int k = 0; r->prep && k < r->nt * r->ns; k++)
+        bmd_intercept_prep_free(r->prep[k]);
+    for (int j = 0; r->fly && j < r->ns; j++)
+        bmd_flyout_free(r->fly[j]);
+    free(r->t);
+    free(r->fly);
+    free(r->prep);
+    free(r->win);
+    free(r->x);
+    free(r);
+}
+
+int bmd_raid_threats(const bmd_raid *r) { return r->nt; }
+const char *bmd_raid_site_name(const bmd_raid *r, int site) { return r->s->sites[site].name; }
+
+static bmd_status fail(bmd_raid *r, char *why, int n, bmd_status st, const char *msg)
+{
+    if (why)
+        snprintf(why, (size_t)n, "%s", msg);
+    bmd_raid_free(r);
+    return st;
+}
+
+bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, int why_size)
+{
+    *out = NULL;
+    if (s->n_threats < 1)
+        return fail(NULL, why, why_size, BMD_ERR_ARG, "the raid is empty");
+    bmd_raid *r = calloc(1, sizeof *r);
+    if (!r)
+        return BMD_ERR_NOMEM;
+    r->s = s;
+    r->nt = s->n_threats;
+    r->ns = s->n_sites;
+    size_t nk = (size_t)r->nt * (size_t)(r->ns ? r->ns : 1);
+    r->t = calloc((size_t)r->nt, sizeof *r->t);
+    r->fly = calloc((size_t)(r->ns ? r->ns : 1), sizeof *r->fly);
+    r->prep = calloc(nk, sizeof *r->prep);
+    r->win = calloc(nk, sizeof *r->win);
+    r->x = calloc(nk, sizeof *r->x);
+    if (!r->t || !r->fly || !r->prep || !r->win || !r->x)
+        return fail(r, why, why_size, BMD_ERR_NOMEM, "out of memory");
+    bmd_flight_opts fo = bmd_flight_default_opts();
+
+    /* 1. Threats: flights, sensors, threat evaluation. */
+    for (int i = 0; i < r->nt; i++) {
+        const bmd_scn_threat *st = &s->threats[i];
+        rthreat *t = &r->t[i];
+        bmd_traj_init(&t->tr);
+        t->launch_s = st->launch_time_s;
+        bmd_aim aim;
+        memset(&aim, 0, sizeof aim);
+        aim.launch_lat_rad = st->launch_lat_rad;
+        aim.launch_lon_rad = st->launch_lon_rad;
+        aim.target_lat_rad = st->target_lat_rad;
+        aim.target_lon_rad = st->target_lon_rad;
+        aim.shape = st->missile->v.default_shape;
+        aim.apogee_m = st->missile->v.default_apogee_m;
+        bmd_aim_result res;
+        bmd_status sf = bmd_target(&st->missile->v, &aim, &fo, &res, &t->tr);
+        if (sf != BMD_OK) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "threats[%d] (%s): %s", i, st->missile->v.id,
+                     res.why[0] ? res.why : bmd_status_str(sf));
+            return fail(r, why, why_size, sf == BMD_ERR_UNREACHABLE ? BMD_ERR_UNREACHABLE : sf, msg);
+        }
+        t->detect_s = t->track_s = t->authority_s = NAN;
+        if (s->n_sensors > 0) {
+            bmd_surv_opts so = bmd_surv_default_opts();
+            so.seed = s->seed + 1000003ull * (uint64_t)i; /* each threat its own draws */
+            so.ew = s->has_ew ? &s->ew : NULL;
+            bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
+            if (bmd_detect(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, tl, NULL) !=
+                BMD_OK)
+                return fail(r, why, why_size, BMD_ERR_ARG, "detection failed");
+            for (int k = 0; k < s->n_sensors; k++) {
+                if (isfinite(tl[k].first_detection_s) && !(tl[k].first_detection_s >= t->detect_s))
+                    t->detect_s = tl[k].first_detection_s;
+                if (isfinite(tl[k].track_confirmed_s) && !(tl[k].track_confirmed_s >= t->track_s))
+                    t->track_s = tl[k].track_confirmed_s;
+            }
+            if (isfinite(t->track_s))
+                t->authority_s = t->track_s + s->doctrine.c2_delay_s;
+        }
+        /* The asset it threatens: the most valuable one within reach of its aim point. */
+        t->asset = -1;
+        t->value = s->n_assets == 0 ? 1.0 : 0.0;
+        for (int a = 0; a < s->n_assets; a++) {
+            double d = 0.0;
+            bmd_geodesic_inverse(&fo.earth, st->target_lat_rad, st->target_lon_rad,
+                                 s->assets[a].lat_rad, s->assets[a].lon_rad, &d, NULL, NULL);
+            if (d <= s->assets[a].radius_m && s->assets[a].value > t->value) {
+                t->asset = a;
+                t->value = s->assets[a].value;
+            }
+        }
+    }
+
+    /* 2. Sites: fly-out tables; windows of every pair. */
+    bmd_flyout_opts fop = bmd_flyout_default_opts();
+    for (int j = 0; j < r->ns; j++) {
+        const bmd_scn_site *site = &s->sites[j];
+        bmd_status sb = bmd_flyout_build(&site->interceptor->v, site->lat_rad, site->lon_rad,
+                                         site->h_m, &fo, &fop, &r->fly[j]);
+        if (sb != BMD_OK) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "sites[%d] (%s): its interceptor's fly-out failed: %s", j,
+                     site->name, bmd_status_str(sb));
+            return fail(r, why, why_size, sb, msg);
+        }
+    }
+    double *pk = calloc(nk, sizeof *pk);
+    double *value = calloc((size_t)r->nt, sizeof *value);
+    int *inv = calloc((size_t)(r->ns ? r->ns : 1), sizeof *inv);
+    if (!pk || !value || !inv) {
+        free(pk);
+        free(value);
+        free(inv);
+        return fail(r, why, why_size, BMD_ERR_NOMEM, "out of memory");
+    }
+    for (int i = 0; i < r->nt; i++) {
+        rthreat *t = &r->t[i];
+        double t_min = isfinite(t->authority_s) ? t->authority_s : HUGE_VAL;
+        value[i] = t->value > 0.0 ? t->value : 1e-9;
+        int best_reason = -1;
+        for (int j = 0; j < r->ns; j++) {
+            size_t k = (size_t)i * (size_t)r->ns + (size_t)j;
+            if (bmd_intercept_prepare(&t->tr, r->fly[j], 1.0, &r->prep[k]) != BMD_OK ||
+                bmd_intercept_solve_prepared(r->prep[k], &s->sites[j].interceptor->kv, t_min,
+                                             &r->win[k]) != BMD_OK) {
+                free(pk);
+                free(value);
+                free(inv);
+                return fail(r, why, why_size, BMD_ERR_NOMEM, "intercept solver failed");
+            }
+            pk[k] = r->win[k].engageable && t->value > 0.0 ? s->sites[j].pk : 0.0;
+            if (best_reason < 0 || r->win[k].engageable)
+                best_reason = (int)r->win[k].reason;
+        }
+        if (t->value <= 0.0)
+            snprintf(t->why, sizeof t->why, "not engaged: it threatens no defended asset");
+        else if (r->ns == 0)
+            snprintf(t->why, sizeof t->why, "not engaged: no interceptor sites");
+        else if (best_reason > 0)
+            snprintf(t->why, sizeof t->why, "not engaged: no site has a window (%s)",
+                     bmd_intercept_reason_str((bmd_intercept_reason)best_reason));
+    }
+    for (int j = 0; j < r->ns; j++)
+        inv[j] = s->sites[j].inventory;
+
+    /* 3. Weapon-target assignment: exact for small raids, greedy otherwise. */
+    bmd_wta_problem p;
+    memset(&p, 0, sizeof p);
+    p.n_threats = r->nt;
+    p.n_sites = r->ns;
+    p.value = value;
+    p.inventory = inv;
+    p.pk = pk;
+    p.salvo = s->doctrine.shoot_look_shoot ? 1 : s->doctrine.salvo;
+    p.cap = s->doctrine.max_per_threat;
+    bmd_wta_result wr;
+    memset(&wr, 0, sizeof wr);
+    wr.x = r->x;
+    bmd_status sa = r->ns > 0 ? bmd_wta_exact(&p, &wr) : BMD_OK;
+    if (sa == BMD_ERR_RANGE)
+        sa = bmd_wta_greedy(&p, &wr);
+    free(pk);
+    free(value);
+    free(inv);
+    if (sa != BMD_OK)
+        return fail(r, why, why_size, sa, "weapon-target assignment failed");
+    for (int i = 0; i < r->nt; i++) {
+        int n = 0;
+        for (int j = 0; j < r->ns; j++)
+            n += r->x[(size_t)i * (size_t)r->ns + (size_t)j];
+        if (n == 0 && r->t[i].why[0] == '\0')
+            snprintf(r->t[i].why, sizeof r->t[i].why,
+                     "not engaged: the interceptors went to more valuable or likelier kills");
+    }
+    *out = r;
+    return BMD_OK;
+}
+
+void bmd_raid_result_free(bmd_raid_result *out)
+{
+    free(out->threats);
+    free(out->shots);
+    memset(out, 0, sizeof *out);
+}
+
+static int push_shot(bmd_raid_result *o, int *cap, const bmd_shot *sh)
+{
+    if (o->n_shots == *cap) {
+        int nc = *cap ? 2 * *cap : 64;
+        bmd_shot *ns = realloc(o->shots, (size_t)nc * sizeof *ns);
+        if (!ns)
+            return 1;
+        o->shots = ns;
+        *cap = nc;
+    }
+    o->shots[o->n_shots++] = *sh;
+    return 0;
+}
+
+static int cmp_shot(const void *a, const void *b)
+{
+    const bmd_shot *x = a;
+    const bmd_shot *y = b;
+    if (x->launch_s != y->launch_s)
+        return x->launch_s < y->launch_s ? -1 : 1;
+    if (x->threat != y->threat)
+        return x->threat - y->threat;
+    return x->site - y->site;
+}
+
+bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_raid_result *o)
+{
+    memset(o, 0, sizeof *o);
+    const bmd_scenario *s = r->s;
+    o->n_threats = r->nt;
+    o->threats = calloc((size_t)r->nt, sizeof *o->threats);
+    if (!o->threats)
+        return BMD_ERR_NOMEM;
+    int cap = 0;
+    int salvo = s->doctrine.shoot_look_shoot ? 1 : s->doctrine.salvo;
+    for (int i = 0; i < r->nt; i++) {
+        const rthreat *t = &r->t[i];
+        bmd_threat_outcome *to = &o->threats[i];
+        to->launch_s = t->launch_s;
+        to->detect_s = t->launch_s + t->detect_s;
+        to->track_s = t->launch_s + t->track_s;
+        to->authority_s = t->launch_s + t->authority_s;
+        to->impact_s = t->launch_s + t->tr.sum.flight_time_s;
+        to->asset = t->asset;
+        to->value = t->value;
+        snprintf(to->why, sizeof to->why, "%s", t->why);
+        bool killed = false;
+        /* Engagements: the sites in order of their earliest intercepts; under shoot-look-shoot
+         * one interceptor at a time, re-engaging after each kill assessment while a window
+         * lasts; a salvo fires its interceptors together. */
+        int remaining[BMD_SCN_MAX_SITES];
+        for (int j = 0; j < r->ns; j++)
+            remaining[j] = r->x[(size_t)i * (size_t)r->ns + (size_t)j];
+        for (int j = 0; j < r->ns; j++)
+            to->assigned += remaining[j];
+        double t_min = isfinite(t->authority_s) ? t->authority_s : HUGE_VAL;
+        uint64_t shot_no = 0;
+        bmd_rng rng = {seed, bmd_rng_stream(BMD_RNG_CASE, ENG_TAG, (uint32_t)i)};
+        bool sls = s->doctrine.shoot_look_shoot;
+        /* Shoot-look-shoot stops at a kill; a salvo doctrine fires everything assigned. */
+        while (sls ? !killed : true) {
+            /* The site with interceptors left whose window opens first after t_min. */
+            int best = -1;
+            bmd_intercept bw;
+            memset(&bw, 0, sizeof bw);
+            for (int j = 0; j < r->ns; j++) {
+                if (remaining[j] <= 0)
+                    continue;
+                size_t k = (size_t)i * (size_t)r->ns + (size_t)j;
+                bmd_intercept w;
+                if (bmd_intercept_solve_prepared(r->prep[k], &s->sites[j].interceptor->kv, t_min,
+                                                 &w) != BMD_OK)
+                    return BMD_ERR_ARG;
+                if (w.engageable && (best < 0 || w.earliest_intercept_s < bw.earliest_intercept_s)) {
+                    best = j;
+                    bw = w;
+                }
+            }
+            if (best < 0)
+                break;
+            int n = remaining[best] < salvo ? remaining[best] : salvo;
+            remaining[best] -= n;
+            bmd_shot sh;
+            memset(&sh, 0, sizeof sh);
+            sh.threat = i;
+            sh.site = best;
+            sh.interceptors = n;
+            sh.launch_s = t->launch_s + bw.earliest_launch_s;
+            sh.intercept_s = t->launch_s + bw.earliest_intercept_s;
+            sh.altitude_m = bw.intercept_altitude_m;
+            for (int q = 0; q < n; q++) {
+                /* Run r, shot q: counter (run << 16) + shot number. */
+                double u = bmd_rng_uniform(rng, (run << 16) + shot_no++);
+                if (u < s->sites[best].pk)
+                    sh.kill = true;
+            }
+            to->fired += n;
+            o->fired += n;
+            if (push_shot(o, &cap, &sh))
+                return BMD_ERR_NOMEM;
+            killed = killed || sh.kill;
+            if (sls)
+                t_min = bw.earliest_intercept_s + s->doctrine.kill_assessment_s;
+            /* (A salvo doctrine keeps t_min: the next salvo launches as early as the first.) */
+        }
+        to->leaked = !killed;
+        if (to->leaked) {
+            o->leakers++;
+            o->value_leaked += t->value;
+        }
+    }
+    qsort(o->shots, (size_t)o->n_shots, sizeof *o->shots, cmp_shot);
+    return BMD_OK;
+}

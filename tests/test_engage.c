@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/* test_engage.c: the engagement engine and scenario files. The Monte Carlo leak probability of
+ * independent shots against the closed form (1 - p)^n; reproducibility for a seed and
+ * independence of the order runs are played in; the battle manager's reasons; malformed
+ * scenarios with file:line:column. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bmd/bmd.h"
+#include "test.h"
+
+static bmd_catalog *cat;
+static char dir[256];
+
+static const char *write_scn(const char *name, const char *text)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    ENSURE(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    return path;
+}
+
+/* A ship next to a Shahab-3's path to Ankara: one threat, one site. */
+static const char base[] =
+    "name: test\n"
+    "seed: 5\n"
+    "sensors: [sbirs, tpy-2]\n"
+    "sites:\n"
+    "  - name: ship\n"
+    "    lat_deg: 38.5\n"
+    "    lon_deg: 36.0\n"
+    "    interceptor: sm3-ia\n"
+    "    inventory: 3\n"
+    "    pk: 0.6\n"
+    "threats:\n"
+    "  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], launch_time_s: 0}\n"
+    "defended_assets:\n"
+    "  - {name: Ankara, lat_deg: 39.93, lon_deg: 32.86, radius_km: 50, value: 1}\n"
+    "doctrine:\n"
+    "  mode: salvo\n"
+    "  salvo: 1\n"
+    "  max_per_threat: 3\n"
+    "  c2_delay_s: 30\n"
+    "  kill_assessment_s: 10\n";
+
+static void test_leak_closed_form(void)
+{
+    bmd_scenario s;
+    bmd_load_error err;
+    ENSURE(bmd_scenario_load(write_scn("a.yaml", base), cat, &s, &err) == BMD_OK);
+    bmd_raid *r = NULL;
+    char why[256];
+    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
+    if (!r) {
+        fprintf(stderr, "  prepare: %s\n", why);
+        return;
+    }
+    const long runs = 20000;
+    long leaks = 0;
+    long fired = 0;
+    for (long k = 0; k < runs; k++) {
+        bmd_raid_result o;
+        ENSURE(bmd_raid_play(r, 5, (uint64_t)k, &o) == BMD_OK);
+        leaks += o.leakers;
+        fired += o.fired;
+        bmd_raid_result_free(&o);
+    }
+    double p = (double)leaks / runs;
+    double want = pow(1.0 - 0.6, 3.0);
+    /* 95% Wilson interval (Wilson 1927). */
+    const double z = 1.959963984540054;
+    double c = (p + z * z / (2.0 * runs)) / (1.0 + z * z / runs);
+    double h = z * sqrt(p * (1.0 - p) / runs + z * z / (4.0 * runs * runs)) / (1.0 + z * z / runs);
+    fprintf(stderr, "  3 independent shots at pk 0.6: leak %.4f [%.4f, %.4f] over %ld runs, closed "
+                    "form %.4f; %.2f interceptors per run\n",
+            p, c - h, c + h, runs, want, (double)fired / runs);
+    ENSURE(fired == 3 * runs);
+    ENSURE(want >= c - h && want <= c + h);
+    bmd_raid_free(r);
+    bmd_scenario_free(&s);
+}
+
+/* Shoot-look-shoot fires again only after a miss: the number fired is 1 + (misses that leave a
+ * window), and a run's outcome does not depend on the order runs are played in. */
+static void test_determinism(void)
+{
+    char *t = malloc(sizeof base + 64);
+    ENSURE(t != NULL);
+    if (!t)
+        return;
+    snprintf(t, sizeof base + 64, "%s", base);
+    char *m = strstr(t, "  mode: salvo\n");
+    ENSURE(m != NULL);
+    if (m)
+        memcpy(m, "  mode: shoot-look-shoot", strlen("  mode: shoot-look-shoot"));
+    /* The replacement is longer than "  mode: salvo": rebuild the tail properly. */
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%.*s  mode: shoot-look-shoot\n%s", (int)(strstr(base, "  mode: salvo\n") - base),
+             base, strstr(base, "  mode: salvo\n") + strlen("  mode: salvo\n"));
+    free(t);
+    bmd_scenario s;
+    bmd_load_error err;
+    ENSURE(bmd_scenario_load(write_scn("b.yaml", buf), cat, &s, &err) == BMD_OK);
+    bmd_raid *r = NULL;
+    char why[256];
+    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
+    if (!r)
+        return;
+    bmd_raid_result a3;
+    bmd_raid_result a5;
+    bmd_raid_result b5;
+    bmd_raid_result b3;
+    ENSURE(bmd_raid_play(r, 9, 3, &a3) == BMD_OK);
+    ENSURE(bmd_raid_play(r, 9, 5, &a5) == BMD_OK);
+    ENSURE(bmd_raid_play(r, 9, 5, &b5) == BMD_OK);
+    ENSURE(bmd_raid_play(r, 9, 3, &b3) == BMD_OK);
+    ENSURE(a3.n_shots == b3.n_shots && a5.n_shots == b5.n_shots);
+    for (int k = 0; k < a3.n_shots && k < b3.n_shots; k++)
+        ENSURE(memcmp(&a3.shots[k], &b3.shots[k], sizeof a3.shots[k]) == 0);
+    /* Shots come one at a time, each after the previous one's assessment. */
+    for (int k = 1; k < a3.n_shots; k++)
+        ENSURE(a3.shots[k].launch_s >= a3.shots[k - 1].intercept_s + 10.0 - 1e-6);
+    long fired = 0;
+    long leaks = 0;
+    for (uint64_t k = 0; k < 4000; k++) {
+        bmd_raid_result o;
+        bmd_raid_play(r, 9, k, &o);
+        fired += o.fired;
+        leaks += o.leakers;
+        for (int q = 0; q + 1 < o.n_shots; q++)
+            ENSURE(!o.shots[q].kill); /* a kill ends the engagement */
+        bmd_raid_result_free(&o);
+    }
+    fprintf(stderr, "  shoot-look-shoot: %.3f interceptors and %.4f leaks per run over 4000 runs\n",
+            fired / 4000.0, leaks / 4000.0);
+    ENSURE(fired < 3 * 4000);
+    bmd_raid_result_free(&a3);
+    bmd_raid_result_free(&a5);
+    bmd_raid_result_free(&b5);
+    bmd_raid_result_free(&b3);
+    bmd_raid_free(r);
+    bmd_scenario_free(&s);
+}
+
+/* A threat aimed at no defended asset is not engaged, and says so. */
+static void test_reasons(void)
+{
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s", base);
+    char *a = strstr(buf, "lat_deg: 39.93, lon_deg: 32.86");
+    ENSURE(a != NULL);
+    if (a)
+        memcpy(a, "lat_deg: 48.85, lon_deg: 02.35", strlen("lat_deg: 48.85, lon_deg: 02.35"));
+    bmd_scenario s;
+    bmd_load_error err;
+    ENSURE(bmd_scenario_load(write_scn("c.yaml", buf), cat, &s, &err) == BMD_OK);
+    bmd_raid *r = NULL;
+    char why[256];
+    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
+    if (!r)
+        return;
+    bmd_raid_result o;
+    ENSURE(bmd_raid_play(r, 1, 0, &o) == BMD_OK);
+    ENSURE(o.fired == 0 && o.leakers == 1);
+    fprintf(stderr, "  %s\n", o.threats[0].why);
+    ENSURE(strstr(o.threats[0].why, "no defended asset") != NULL);
+    bmd_raid_result_free(&o);
+    bmd_raid_free(r);
+    bmd_scenario_free(&s);
+}
+
+static void expect_bad(const char *from, const char *to, int line, const char *needle)
+{
+    char buf[2048];
+    const char *p = strstr(base, from);
+    ENSURE(p != NULL);
+    if (!p)
+        return;
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - base), base, to, p + strlen(from));
+    bmd_scenario s;
+    bmd_load_error err;
+    bmd_status st = bmd_scenario_load(write_scn("bad.yaml", buf), cat, &s, &err);
+    ENSURE(st != BMD_OK);
+    fprintf(stderr, "  expected error: %s:%d:%d: %s\n", err.file, err.line, err.col, err.msg);
+    if (line > 0)
+        ENSURE(err.line == line);
+    ENSURE(strstr(err.msg, needle) != NULL);
+    if (st == BMD_OK)
+        bmd_scenario_free(&s);
+}
+
+static void test_bad_scenarios(void)
+{
+    expect_bad("    inventory: 3\n", "    inventory: -2\n", 9, "whole number");
+    expect_bad("    interceptor: sm3-ia\n", "    interceptor: sm9\n", 8, "unknown interceptor");
+    expect_bad("{missile: shahab-3,", "{missile: scud-z,", 12, "unknown missile");
+    expect_bad("    lat_deg: 38.5\n", "    lat_deg: 38.5\n    height_m: -3000\n", 0, "sea floor");
+    expect_bad("    pk: 0.6\n", "    pk: 1.6\n", 10, "outside [0, 1]");
+    expect_bad("    pk: 0.6\n", "    pk: high\n", 10, "expected a number");
+    expect_bad("threats:\n  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], "
+               "launch_time_s: 0}\n",
+               "threats: []\n", 11, "empty");
+    expect_bad("  salvo: 1\n", "  salvo: 3\n", 0, "1 or 2");
+    expect_bad("name: test\n", "name: [test\n", 0, "YAML syntax");
+    expect_bad("  c2_delay_s: 30\n", "  c2_dealy_s: 30\n", 0, "unknown field");
+    expect_bad("launch: [38.08, 46.29]", "launch: [98.08, 46.29]", 12, "latitude");
+}
+
+int main(void)
+{
+    bmd_load_error err;
+    if (bmd_catalog_load(bmd_data_dir(), &cat, &err) != BMD_OK) {
+        fprintf(stderr, "catalog: %s: %s\n", err.file, err.msg);
+        return 1;
+    }
+    snprintf(dir, sizeof dir, "/tmp/bmd_test_engage_%d", (int)getpid());
+    char cmd[320];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    if (system(cmd) != 0)
+        return 1;
+    RUN(test_leak_closed_form);
+    RUN(test_determinism);
+    RUN(test_reasons);
+    RUN(test_bad_scenarios);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    bmd_catalog_free(cat);
+    return test_summary();
+}
