@@ -161,7 +161,7 @@ d = json.load(open(sys.argv[1]))
 assert d["engageable"] is True, d
 assert d["earliest_launch_s"] <= d["earliest_intercept_s"] <= d["latest_intercept_s"]
 PY
-"$B" feasibility "${F[@]}" --site 34.5,30 --format json >"$tmp/f2.json" 2>/dev/null
+"$B" feasibility "${F[@]}" --site 36.64,-6.35 --format json >"$tmp/f2.json" 2>/dev/null
 /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['engageable'] is False and d['reason']" "$tmp/f2.json" && ok || bad "feasibility reason"
 expect_fail 2 'unknown interceptor "sm9"' feasibility --threat shahab-3 --launch 38.08,46.29 --target 39.93,32.86 --interceptor sm9 --site 38.5,36
 expect_fail 2 'under the sea floor' feasibility "${F[@]}" --site 38.5,36 --site-altitude-m -3000
@@ -169,6 +169,33 @@ expect_fail 2 '--cue: "psychic"' feasibility "${F[@]}" --site 38.5,36 --cue psyc
 expect_fail 2 '--site is required' feasibility "${F[@]}"
 expect_fail 3 'beyond the maximum range' feasibility --threat shahab-3 --launch 38.08,46.29 --target 38.95,-77.01 --interceptor sm3-ia --site 38.5,36
 expect_fail 2 'outside (0.5, 11]' feasibility "${F[@]}" --site 38.5,36 --burnout-speed-km-s 20
+
+# Engage.
+"$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --runs 200 --format json >"$tmp/e.json" 2>"$tmp/err" || bad "engage: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/e.json" <<'PY' && ok || bad "engage output"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["threats"]) == 4
+for t in d["threats"]:
+    for k in ("detected_s", "tracked_s", "leaked", "shots"):
+        assert k in t, k
+    for s in t["shots"]:
+        for k in ("site", "launch_s", "intercept_s", "altitude_km", "kill"):
+            assert k in s, k
+mc = d["monte_carlo"]
+assert mc["runs"] == 200 and mc["leak_probability_lo"] <= mc["leak_probability"] <= mc["leak_probability_hi"]
+PY
+grep -qE "$NONFINITE" "$tmp/e.json" && bad "NaN in engage output" || ok
+"$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format json >"$tmp/e1.json" 2>/dev/null
+"$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format json >"$tmp/e2.json" 2>/dev/null
+cmp -s "$tmp/e1.json" "$tmp/e2.json" && ok || bad "engage not reproducible for a seed"
+printf 'name: x\nsites: []\nthreats: []\n' >"$tmp/empty.yaml"
+expect_fail 2 'the raid is empty' engage "$tmp/empty.yaml"
+printf 'name: x\nsites:\n  - {name: s, lat_deg: 40, lon_deg: 30, interceptor: sm3-ia, inventory: -1}\nthreats:\n  - {missile: shahab-3, launch: [38, 46], target: [40, 33]}\n' >"$tmp/neg.yaml"
+expect_fail 2 'neg.yaml:3:' engage "$tmp/neg.yaml"
+expect_fail 2 'cannot open' engage "$tmp/none.yaml"
+expect_fail 2 'expected one SCENARIO' engage
+expect_fail 2 '--runs' engage "$tmp/neg.yaml" --runs 0
 
 # run: the default job, and --out writes complete files.
 "$B" run --out "$tmp/out1" >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"
