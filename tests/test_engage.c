@@ -92,20 +92,13 @@ static void test_leak_closed_form(void)
  * window), and a run's outcome does not depend on the order runs are played in. */
 static void test_determinism(void)
 {
-    char *t = malloc(sizeof base + 64);
-    ENSURE(t != NULL);
-    if (!t)
-        return;
-    snprintf(t, sizeof base + 64, "%s", base);
-    char *m = strstr(t, "  mode: salvo\n");
-    ENSURE(m != NULL);
-    if (m)
-        memcpy(m, "  mode: shoot-look-shoot", strlen("  mode: shoot-look-shoot"));
-    /* The replacement is longer than "  mode: salvo": rebuild the tail properly. */
     char buf[2048];
-    snprintf(buf, sizeof buf, "%.*s  mode: shoot-look-shoot\n%s", (int)(strstr(base, "  mode: salvo\n") - base),
-             base, strstr(base, "  mode: salvo\n") + strlen("  mode: salvo\n"));
-    free(t);
+    const char *m = strstr(base, "  mode: salvo\n");
+    ENSURE(m != NULL);
+    if (!m)
+        return;
+    snprintf(buf, sizeof buf, "%.*s  mode: shoot-look-shoot\n%s", (int)(m - base), base,
+             m + strlen("  mode: salvo\n"));
     bmd_scenario s;
     bmd_load_error err;
     ENSURE(bmd_scenario_load(write_scn("b.yaml", buf), cat, &s, &err) == BMD_OK);

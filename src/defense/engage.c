@@ -343,6 +343,7 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
             o->value_leaked += t->value;
         }
     }
-    qsort(o->shots, (size_t)o->n_shots, sizeof *o->shots, cmp_shot);
+    if (o->n_shots > 1)
+        qsort(o->shots, (size_t)o->n_shots, sizeof *o->shots, cmp_shot);
     return BMD_OK;
 }

@@ -552,7 +552,8 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
         free(dl.d);
         return st;
     }
-    qsort(dl.d, (size_t)dl.n, sizeof *dl.d, cmp_det);
+    if (dl.n > 1)
+        qsort(dl.d, (size_t)dl.n, sizeof *dl.d, cmp_det);
     /* Start at the first radar to confirm, with its two latest confirming detections. */
     int first = -1;
     for (int k = 0; k < dl.n; k++)
