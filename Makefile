@@ -18,6 +18,7 @@ test: deps
 
 ## make bench: speed against the reference implementation (bench/README.md)
 bench: build
+	@bash scripts/deps.sh bench
 	bash bench/run_bench.sh $(BUILD)
 
 build: deps

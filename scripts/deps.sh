@@ -2,8 +2,12 @@
 # Installs the Debian packages bmdsim needs when they are missing: as root with apt-get, otherwise
 # it prints the exact command to run and fails. Why each package is there: docs/dependencies.md.
 set -euo pipefail
+# Building and testing need these; the benchmark (deps.sh bench) also needs the scipy reference.
 pkgs=(build-essential cmake pkg-config libproj-dev libyaml-dev libcjson-dev liberfa-dev
-      librandom123-dev python3 python3-scipy python3-yaml)
+      librandom123-dev python3)
+if [ "${1:-}" = bench ]; then
+  pkgs+=(python3-scipy python3-yaml)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
