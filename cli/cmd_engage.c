@@ -18,17 +18,6 @@ static const char help[] =
     "whether it leaked. --runs N plays N Monte Carlo runs and prints the leak probability with\n"
     "its 95% Wilson interval. --seed (default: the scenario's) keys every random draw.\n";
 
-/* 95% Wilson score interval of k successes in n (Wilson, JASA 22, 1927). */
-static void wilson(double k, double n, double *lo, double *hi)
-{
-    const double z = 1.959963984540054;
-    double p = k / n;
-    double c = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
-    double h = z * sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / (1.0 + z * z / n);
-    *lo = fmax(0.0, c - h);
-    *hi = fmin(1.0, c + h);
-}
-
 int cmd_engage(int argc, char **argv)
 {
     static const char *C = "engage";
@@ -119,7 +108,7 @@ int cmd_engage(int argc, char **argv)
     }
     double lo;
     double hi;
-    wilson((double)any_leak, (double)runs, &lo, &hi);
+    bmd_wilson_interval((double)any_leak, (double)runs, &lo, &hi);
     if (json) {
         cJSON *r = cJSON_CreateObject();
         cJSON_AddStringToObject(r, "scenario", sc.name);

@@ -125,6 +125,9 @@ typedef struct bmd_leak_mc {
     double closed_form;     ///< prod_i (1 - pk[i]): the exact leak probability
 } bmd_leak_mc;
 
+/// The 95% Wilson score interval (E. B. Wilson, JASA 22, 1927) of k successes in n > 0 trials.
+void bmd_wilson_interval(double k, double n, double *lo, double *hi);
+
 /// The stream index that bmd_leak_monte_carlo uses with purpose BMD_RNG_CASE ("WTA").
 #define BMD_WTA_RNG_TAG 0x575441u
 

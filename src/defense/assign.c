@@ -527,17 +527,21 @@ bmd_status bmd_leak_monte_carlo(const double pk[], int n_shots, int64_t n_runs, 
         }
         leaks += leaked;
     }
+    out->n_runs = n_runs;
+    out->n_leaks = leaks;
+    out->fraction = (double)leaks / (double)n_runs;
+    bmd_wilson_interval((double)leaks, (double)n_runs, &out->lo, &out->hi);
+    out->closed_form = closed;
+    return BMD_OK;
+}
+
+void bmd_wilson_interval(double k, double n, double *lo, double *hi)
+{
     /* Wilson score interval (Wilson 1927). */
-    double n = (double)n_runs;
-    double ph = (double)leaks / n;
+    double ph = k / n;
     double z2n = Z95 * Z95 / n;
     double centre = (ph + 0.5 * z2n) / (1.0 + z2n);
     double half = Z95 * sqrt(ph * (1.0 - ph) / n + 0.25 * z2n / n) / (1.0 + z2n);
-    out->n_runs = n_runs;
-    out->n_leaks = leaks;
-    out->fraction = ph;
-    out->lo = centre - half > 0.0 ? centre - half : 0.0;
-    out->hi = centre + half < 1.0 ? centre + half : 1.0;
-    out->closed_form = closed;
-    return BMD_OK;
+    *lo = centre - half > 0.0 ? centre - half : 0.0;
+    *hi = centre + half < 1.0 ? centre + half : 1.0;
 }
