@@ -147,6 +147,18 @@ int cmd_engage(int argc, char **argv)
             }
             cJSON_AddItemToArray(ta, e);
         }
+        const bmd_wta_decision *log = NULL;
+        int nl = bmd_raid_decisions(raid, &log);
+        cJSON *da = cJSON_AddArrayToObject(r, "assignment");
+        for (int k = 0; k < nl; k++) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddNumberToObject(x, "threat", log[k].threat);
+            cJSON_AddStringToObject(x, "site", sc.sites[log[k].site].name);
+            cJSON_AddNumberToObject(x, "interceptors", log[k].shots);
+            json_num(x, "expected_gain", log[k].gain);
+            json_num(x, "leak_probability_after", log[k].leak_after);
+            cJSON_AddItemToArray(da, x);
+        }
         cJSON *mc = cJSON_AddObjectToObject(r, "monte_carlo");
         cJSON_AddNumberToObject(mc, "runs", (double)runs);
         json_num(mc, "leak_probability", (double)any_leak / (double)runs);
@@ -157,16 +169,25 @@ int cmd_engage(int argc, char **argv)
         json_print(r);
     } else {
         printf("%s (seed %llu)\n", sc.name, (unsigned long long)seed);
+        const bmd_wta_decision *log = NULL;
+        int nl = bmd_raid_decisions(raid, &log);
+        printf("battle manager: %d assignment%s\n", nl, nl == 1 ? "" : "s");
+        for (int k = 0; k < nl; k++)
+            printf("    threat %d <- %d from %s (expected gain %.3f, leak probability after %.3f)\n",
+                   log[k].threat, log[k].shots, sc.sites[log[k].site].name, log[k].gain,
+                   log[k].leak_after);
         for (int i = 0; i < res.n_threats; i++) {
             const bmd_threat_outcome *t = &res.threats[i];
-            printf("threat %d %s, launch %.0f s", i, sc.threats[i].missile->v.id, t->launch_s);
+            char det[32] = "never";
+            char trk[32] = "never";
+            if (isfinite(t->detect_s))
+                snprintf(det, sizeof det, "%.1f s", t->detect_s);
+            if (isfinite(t->track_s))
+                snprintf(trk, sizeof trk, "%.1f s", t->track_s);
+            printf("threat %d %s, launched %.0f s", i, sc.threats[i].missile->v.id, t->launch_s);
             if (t->asset >= 0)
                 printf(" at %s", sc.assets[t->asset].name);
-            printf(": detected %s, tracked %s, impact %.0f s\n",
-                   isfinite(t->detect_s) ? "yes" : "never", isfinite(t->track_s) ? "yes" : "never",
-                   t->impact_s);
-            if (isfinite(t->detect_s) || isfinite(t->track_s))
-                printf("    detected %.1f s, tracked %.1f s\n", t->detect_s, t->track_s);
+            printf(" (impact %.0f s): detected %s, tracked %s\n", t->impact_s, det, trk);
             for (int k = 0; k < res.n_shots; k++) {
                 const bmd_shot *sh = &res.shots[k];
                 if (sh->threat != i)

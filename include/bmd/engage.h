@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "bmd/assign.h"
 #include "bmd/scenario.h"
 
 #ifdef __cplusplus
@@ -70,6 +71,10 @@ typedef struct bmd_raid_result {
 /// Play run number `run` with seed. out's arrays are allocated: bmd_raid_result_free.
 bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_raid_result *out);
 void bmd_raid_result_free(bmd_raid_result *out);
+
+/// The battle manager's assignment decisions, in the order made (each with the salvo's marginal
+/// expected value destroyed and the threat's leak probability after it); returns their number.
+int bmd_raid_decisions(const bmd_raid *r, const bmd_wta_decision **log);
 
 /// Number of threats and sites of a prepared raid, and a site's name.
 int bmd_raid_threats(const bmd_raid *r);

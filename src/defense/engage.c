@@ -34,6 +34,8 @@ struct bmd_raid {
     bmd_intercept_prep **prep; /* [nt * ns] */
     bmd_intercept *win;        /* [nt * ns] first windows */
     int *x;                    /* [nt * ns] interceptors assigned */
+    bmd_wta_decision *log;     /* the assignment's decisions, in the order made */
+    int n_log;
 };
 
 void bmd_raid_free(bmd_raid *r)
@@ -51,7 +53,14 @@ void bmd_raid_free(bmd_raid *r)
     free(r->prep);
     free(r->win);
     free(r->x);
+    free(r->log);
     free(r);
+}
+
+int bmd_raid_decisions(const bmd_raid *r, const bmd_wta_decision **log)
+{
+    *log = r->log;
+    return r->n_log;
 }
 
 int bmd_raid_threats(const bmd_raid *r) { return r->nt; }
@@ -205,6 +214,19 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
     bmd_wta_result wr;
     memset(&wr, 0, sizeof wr);
     wr.x = r->x;
+    int log_cap = 0;
+    for (int j = 0; j < r->ns; j++)
+        log_cap += inv[j];
+    log_cap = log_cap > 0 ? log_cap : 1;
+    r->log = calloc((size_t)log_cap, sizeof *r->log);
+    if (!r->log) {
+        free(pk);
+        free(value);
+        free(inv);
+        return fail(r, why, why_size, BMD_ERR_NOMEM, "out of memory");
+    }
+    wr.log = r->log;
+    wr.log_cap = log_cap;
     bmd_status sa = r->ns > 0 ? bmd_wta_exact(&p, &wr) : BMD_OK;
     if (sa == BMD_ERR_RANGE)
         sa = bmd_wta_greedy(&p, &wr);
@@ -213,6 +235,7 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
     free(inv);
     if (sa != BMD_OK)
         return fail(r, why, why_size, sa, "weapon-target assignment failed");
+    r->n_log = wr.n_log < log_cap ? wr.n_log : log_cap;
     for (int i = 0; i < r->nt; i++) {
         int n = 0;
         for (int j = 0; j < r->ns; j++)
