@@ -125,6 +125,10 @@ int cmd_engage(int argc, char **argv)
             json_num(e, "impact_s", t->impact_s);
             if (t->asset >= 0)
                 cJSON_AddStringToObject(e, "threatens", sc.assets[t->asset].name);
+            if (t->predicted_impact) {
+                json_num(e, "predicted_impact_lat_deg", t->predicted_lat_rad / BMD_DEG);
+                json_num(e, "predicted_impact_lon_deg", t->predicted_lon_rad / BMD_DEG);
+            }
             cJSON_AddNumberToObject(e, "interceptors_assigned", t->assigned);
             cJSON_AddNumberToObject(e, "interceptors_fired", t->fired);
             cJSON_AddBoolToObject(e, "leaked", t->leaked);

@@ -83,6 +83,17 @@ static void test_leak_closed_form(void)
             p, lo, hi, runs, want, (double)fired / runs);
     ENSURE(fired == 3 * runs);
     ENSURE(want >= lo && want <= hi);
+    /* The threat evaluation used the track's predicted impact point, near the true aim. */
+    bmd_raid_result o;
+    ENSURE(bmd_raid_play(r, 5, 0, &o) == BMD_OK);
+    double d = 0.0;
+    bmd_earth e = bmd_earth_make(BMD_EARTH_WGS84, true, true);
+    bmd_geodesic_inverse(&e, o.threats[0].predicted_lat_rad, o.threats[0].predicted_lon_rad,
+                         39.93 * BMD_DEG, 32.86 * BMD_DEG, &d, NULL, NULL);
+    fprintf(stderr, "  predicted impact at launch authority: %.1f km from the aim point\n", d / 1e3);
+    ENSURE(o.threats[0].predicted_impact);
+    ENSURE(d < 50e3);
+    bmd_raid_result_free(&o);
     bmd_raid_free(r);
     bmd_scenario_free(&s);
 }

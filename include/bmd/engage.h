@@ -4,7 +4,7 @@
 /// The deterministic part is prepared once (bmd_raid_prepare): every threat flown to its aim
 /// point; the sensors played against it (first detection, first confirmed track; seeded draws);
 /// launch authority = first track + command-and-control delay; threat evaluation (the defended
-/// asset within reach of its aim point, and its value); every site's fly-out table and, per
+/// asset within reach of the impact point the track predicts by launch authority, and its value); every site's fly-out table and, per
 /// threat, its engagement window; the weapon-target assignment (assign.h) with the sites' pk,
 /// inventories and doctrine. The random part is played per run (bmd_raid_play): each engagement
 /// in time order at its earliest launch, a kill or a miss drawn per interceptor from the
@@ -49,6 +49,9 @@ typedef struct bmd_threat_outcome {
     double track_s;         ///< first confirmed track (NaN: never)
     double authority_s;     ///< launch authority (NaN: never)
     double impact_s;        ///< its impact, had it not been killed
+    bool predicted_impact;  ///< the threat evaluation used the track's predicted impact point
+                            ///< (else, never tracked: its aim point)
+    double predicted_lat_rad, predicted_lon_rad; ///< that point
     int asset;              ///< defended asset it threatens (-1: none)
     double value;           ///< the value at stake
     int assigned;           ///< interceptors the battle manager assigned

@@ -22,6 +22,8 @@ typedef struct rthreat {
     double detect_s, track_s, authority_s; /* threat-local times, NaN where never */
     int asset;
     double value;
+    double pred_lat, pred_lon; /* the impact point used for threat evaluation */
+    bool predicted;            /* from the track (else the aim point) */
     char why[160];
 } rthreat;
 
@@ -135,13 +137,41 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
             if (isfinite(t->track_s))
                 t->authority_s = t->track_s + s->doctrine.c2_delay_s;
         }
-        /* The asset it threatens: the most valuable one within reach of its aim point. */
+        /* Threat evaluation: the impact point the track predicts by the time of launch
+         * authority (the last prediction before it; the track filter of docs/tracking.md on the
+         * radars' measurements), or the aim point when no radar tracks it (then it is not
+         * engaged anyway). The asset: the most valuable one within reach of that point. */
+        t->pred_lat = st->target_lat_rad;
+        t->pred_lon = st->target_lon_rad;
+        t->predicted = false;
+        if (isfinite(t->authority_s)) {
+            bmd_surv_opts so = bmd_surv_default_opts();
+            so.seed = s->seed + 1000003ull * (uint64_t)i;
+            so.ew = s->has_ew ? &s->ew : NULL;
+            bmd_track_run_opts to = bmd_track_run_default_opts();
+            to.filter.earth = t->tr.earth;
+            to.filter.beta_kg_m2 = st->missile->v.rv_beta_kg_m2;
+            to.impact_every_s = 10.0;
+            bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
+            bmd_track_sample *up = NULL;
+            int nu = 0;
+            if (bmd_track_run(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, &to, tl,
+                              &up, &nu) == BMD_OK) {
+                for (int k = 0; k < nu && up[k].t_s <= t->authority_s; k++)
+                    if (up[k].impact.valid) {
+                        t->pred_lat = up[k].impact.lat_rad;
+                        t->pred_lon = up[k].impact.lon_rad;
+                        t->predicted = true;
+                    }
+            }
+            free(up);
+        }
         t->asset = -1;
         t->value = s->n_assets == 0 ? 1.0 : 0.0;
         for (int a = 0; a < s->n_assets; a++) {
             double d = 0.0;
-            bmd_geodesic_inverse(&fo.earth, st->target_lat_rad, st->target_lon_rad,
-                                 s->assets[a].lat_rad, s->assets[a].lon_rad, &d, NULL, NULL);
+            bmd_geodesic_inverse(&fo.earth, t->pred_lat, t->pred_lon, s->assets[a].lat_rad,
+                                 s->assets[a].lon_rad, &d, NULL, NULL);
             if (d <= s->assets[a].radius_m && s->assets[a].value > t->value) {
                 t->asset = a;
                 t->value = s->assets[a].value;
@@ -300,6 +330,9 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
         to->impact_s = t->launch_s + t->tr.sum.flight_time_s;
         to->asset = t->asset;
         to->value = t->value;
+        to->predicted_impact = t->predicted;
+        to->predicted_lat_rad = t->pred_lat;
+        to->predicted_lon_rad = t->pred_lon;
         snprintf(to->why, sizeof to->why, "%s", t->why);
         bool killed = false;
         /* Engagements: the sites in order of their earliest intercepts; under shoot-look-shoot
