@@ -9,6 +9,7 @@ static const char help[] =
     "usage: bmdsim detect --threat ID|FILE --launch LAT,LON --target LAT,LON\n"
     "                     --sensor ID[@LAT,LON[,HEIGHT_M]] [--sensor ...] [--seed S]\n"
     "                     [--format json|text] [--csv FILE]\n"
+    "       bmdsim detect SCENARIO [--threat-index K] [--sensor ...] [--seed S] ...\n"
     "\n"
     "Flies the threat to its target (its default trajectory shape) and plays each sensor against\n"
     "it: radars search, detect with the probability of their range equation and Swerling case,\n"
@@ -16,7 +17,8 @@ static const char help[] =
     "(dsp, sbirs) cues every radar. Sensors: catalog ids (bmdsim catalog --sensors) placed at\n"
     "their default site or at @LAT,LON[,HEIGHT_M]. Draws are seeded (--seed, default 1).\n"
     "Prints per sensor: first_visible_s, last_visible_s, first_detection_s, track_confirmed_s\n"
-    "(null where never), with times from the threat's launch; --csv FILE writes the same table.\n";
+    "(null where never), with times from the threat's launch; --csv FILE writes the same table.\n"
+    "With a SCENARIO file (docs/scenario-format.md): its sensors against its threat K (default 0).\n";
 
 int cmd_detect(int argc, char **argv)
 {

@@ -11,6 +11,7 @@ static const char help[] =
     "usage: bmdsim track --threat ID|FILE --launch LAT,LON --target LAT,LON\n"
     "                    --sensor ID[@LAT,LON[,HEIGHT_M]] [--sensor ...] [--seed S]\n"
     "                    [--format json|text] [--csv FILE]\n"
+    "       bmdsim track SCENARIO [--threat-index K] [--sensor ...] [--seed S] ...\n"
     "\n"
     "As bmdsim detect, then one extended Kalman filter track (gravity with J2, drag) from the\n"
     "first radar to confirm, updated by every radar that holds the threat (hand-over with track\n"

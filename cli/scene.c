@@ -91,6 +91,73 @@ static bool add_sensor(scene *s, const char *cmd, const char *arg)
     return ok;
 }
 
+/* detect/track SCENARIO: the scenario's sensors (plus any --sensor) against one of its threats
+ * (--threat-index, default 0), seeded as the scenario unless --seed. */
+static int scene_from_scenario(scene *s, const char *cmd, const opts *o, const char *path,
+                               const char **sensors, int n_sensors)
+{
+    static const char *const conflict[] = {"threat", "launch", "target", NULL};
+    for (const char *const *k = conflict; *k; k++)
+        if (opt_has(o, *k)) {
+            cli_error(cmd, "--%s cannot be used with a SCENARIO file", *k);
+            return EXIT_USAGE;
+        }
+    s->cat = cli_catalog(cmd);
+    if (!s->cat)
+        return EXIT_USAGE;
+    bmd_scenario sc;
+    bmd_load_error err;
+    if (bmd_scenario_load(path, s->cat, &sc, &err) != BMD_OK) {
+        if (err.line > 0)
+            cli_error(cmd, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+        else
+            cli_error(cmd, "%s: %s", err.file, err.msg);
+        return EXIT_USAGE;
+    }
+    int k = 0;
+    if (opt_has(o, "threat-index")) {
+        double x;
+        if (!parse_double(cmd, "threat-index", opt_get(o, "threat-index"), &x)) {
+            bmd_scenario_free(&sc);
+            return EXIT_USAGE;
+        }
+        if (x < 0.0 || x >= sc.n_threats || x != floor(x)) {
+            cli_error(cmd, "--threat-index: %g: the scenario has threats 0 to %d", x,
+                      sc.n_threats - 1);
+            bmd_scenario_free(&sc);
+            return EXIT_USAGE;
+        }
+        k = (int)x;
+    }
+    if (!opt_has(o, "seed"))
+        s->seed = sc.seed;
+    const bmd_scn_threat *t = &sc.threats[k];
+    s->threat = *t->missile; /* the catalog owns its strings */
+    s->launch_lat = t->launch_lat_rad / BMD_DEG;
+    s->launch_lon = t->launch_lon_rad / BMD_DEG;
+    s->target_lat = t->target_lat_rad / BMD_DEG;
+    s->target_lon = t->target_lon_rad / BMD_DEG;
+    for (int i = 0; i < sc.n_sensors && s->n_radars < SCENE_MAX_SENSORS; i++) {
+        s->radars[s->n_radars] = sc.radars[i];
+        s->radar_args[s->n_radars] = s->radars[s->n_radars].id;
+        s->n_radars++;
+    }
+    if (sc.has_ew) {
+        s->ew = sc.ew;
+        s->has_ew = true;
+    }
+    bmd_scenario_free(&sc);
+    for (int i = 0; i < n_sensors; i++)
+        if (!add_sensor(s, cmd, sensors[i]))
+            return EXIT_USAGE;
+    if (s->n_radars == 0) {
+        cli_error(cmd, "%s: the scenario has no radar (early warning only cues radars)", path);
+        return EXIT_USAGE;
+    }
+    return scene_fly_threat(cmd, &s->threat, s->launch_lat, s->launch_lon, s->target_lat,
+                            s->target_lon, &s->tr);
+}
+
 int scene_setup(scene *s, const char *cmd, int argc, char **argv, const opt_spec *extra,
                 opts *o, const char *help)
 {
@@ -132,22 +199,12 @@ int scene_setup(scene *s, const char *cmd, int argc, char **argv, const opt_spec
         fputs(help, stdout);
         return -1;
     }
-    if (o->n_pos) {
-        cli_error(cmd, "unexpected argument \"%s\" (see bmdsim %s --help)", o->pos[0], cmd);
+    if (o->n_pos > 1) {
+        cli_error(cmd, "unexpected argument \"%s\" (see bmdsim %s --help)", o->pos[1], cmd);
         return EXIT_USAGE;
     }
     if (!parse_format(cmd, o, &s->json))
         return EXIT_USAGE;
-    static const char *const need[] = {"threat", "launch", "target", NULL};
-    for (const char *const *k = need; *k; k++)
-        if (!opt_has(o, *k)) {
-            cli_error(cmd, "--%s is required (see bmdsim %s --help)", *k, cmd);
-            return EXIT_USAGE;
-        }
-    if (n_sensors == 0) {
-        cli_error(cmd, "at least one --sensor is required (see bmdsim %s --help)", cmd);
-        return EXIT_USAGE;
-    }
     s->seed = 1;
     if (opt_has(o, "seed")) {
         const char *t = opt_get(o, "seed");
@@ -159,6 +216,22 @@ int scene_setup(scene *s, const char *cmd, int argc, char **argv, const opt_spec
             return EXIT_USAGE;
         }
         s->seed = (uint64_t)v;
+    }
+    if (o->n_pos == 1)
+        return scene_from_scenario(s, cmd, o, o->pos[0], sensors, n_sensors);
+    if (opt_has(o, "threat-index")) {
+        cli_error(cmd, "--threat-index goes with a SCENARIO file");
+        return EXIT_USAGE;
+    }
+    static const char *const need[] = {"threat", "launch", "target", NULL};
+    for (const char *const *k = need; *k; k++)
+        if (!opt_has(o, *k)) {
+            cli_error(cmd, "--%s is required (see bmdsim %s --help)", *k, cmd);
+            return EXIT_USAGE;
+        }
+    if (n_sensors == 0) {
+        cli_error(cmd, "at least one --sensor is required (see bmdsim %s --help)", cmd);
+        return EXIT_USAGE;
     }
     if (!parse_latlon(cmd, "launch", opt_get(o, "launch"), &s->launch_lat, &s->launch_lon, NULL) ||
         !parse_latlon(cmd, "target", opt_get(o, "target"), &s->target_lat, &s->target_lon, NULL))

@@ -26,7 +26,7 @@ typedef struct scene {
 /* Options both commands accept. */
 #define SCENE_OPTS                                                                                 \
     {"threat", true}, {"launch", true}, {"target", true}, {"sensor", true}, {"seed", true},        \
-        {"format", true}, {"help", false}
+        {"format", true}, {"threat-index", true}, {"help", false}
 
 /* Parse argv into the scene (sensors may repeat, so they are gathered here), fly the threat.
  * Returns an exit code: EXIT_OK to go on. */

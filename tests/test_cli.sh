@@ -145,6 +145,19 @@ expect_fail 2 'at least one --sensor' detect "${D[@]}"
 expect_fail 2 'only cues radars' detect "${D[@]}" --sensor sbirs
 expect_fail 2 'has no site' detect "${D[@]}" --sensor sbirs@1,1 --sensor tpy-2
 expect_fail 2 'not a non-negative integer' detect "${D[@]}" --sensor tpy-2 --seed -4
+# detect/track against a scenario's own sensors and threat.
+SCN="$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml"
+"$B" detect "$SCN" --threat-index 1 --format json >"$tmp/ds.json" 2>"$tmp/err" || bad "detect SCENARIO: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/ds.json" <<'PY' && ok || bad "detect SCENARIO uses the scenario's radars"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = [s["id"] for s in d["sensors"]]
+assert "tpy-2" in ids and "spy-1d" in ids, ids
+PY
+"$B" track "$SCN" --format json >/dev/null 2>"$tmp/err" && ok || bad "track SCENARIO: $(cat "$tmp/err")"
+expect_fail 2 'the scenario has threats 0 to' detect "$SCN" --threat-index 99
+expect_fail 2 'cannot be used with a SCENARIO' detect "$SCN" --threat shahab-3
+expect_fail 2 'goes with a SCENARIO' detect "${D[@]}" --sensor tpy-2 --threat-index 0
 sed -e 's/el_min_deg: {value: 1,/el_min_deg: {value: 80,/' "$BMDSIM_DATA/sensors/tpy-2.yaml" >"$tmp/empty-for.yaml"
 expect_fail 2 'empty-for.yaml' detect "${D[@]}" --sensor "$tmp/empty-for.yaml"
 sed -e 's/sigma_range_m: {value: 5,/sigma_range_m: {value: -5,/' "$BMDSIM_DATA/sensors/tpy-2.yaml" >"$tmp/noise.yaml"
