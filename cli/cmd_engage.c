@@ -146,6 +146,7 @@ int cmd_engage(int argc, char **argv)
                 json_num(x, "launch_s", sh->launch_s);
                 json_num(x, "intercept_s", sh->intercept_s);
                 json_num(x, "altitude_km", sh->altitude_m / 1e3);
+                json_num(x, "pk", sh->pk);
                 cJSON_AddBoolToObject(x, "kill", sh->kill);
                 cJSON_AddItemToArray(sa, x);
             }

@@ -193,7 +193,7 @@ for t in d["threats"]:
     for k in ("detected_s", "tracked_s", "leaked", "shots"):
         assert k in t, k
     for s in t["shots"]:
-        for k in ("site", "launch_s", "intercept_s", "altitude_km", "kill"):
+        for k in ("site", "launch_s", "intercept_s", "altitude_km", "pk", "kill"):
             assert k in s, k
 mc = d["monte_carlo"]
 assert mc["runs"] == 200 and mc["leak_probability_lo"] <= mc["leak_probability"] <= mc["leak_probability_hi"]

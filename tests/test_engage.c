@@ -51,11 +51,12 @@ static const char base[] =
     "  c2_delay_s: 30\n"
     "  kill_assessment_s: 10\n";
 
-static void test_leak_closed_form(void)
+/* Monte Carlo leak of the scenario `text` (3 independent shots) against 1 - (1 - pk)^3. */
+static void leak_check(const char *text, double pk, bool check_prediction)
 {
     bmd_scenario s;
     bmd_load_error err;
-    ENSURE(bmd_scenario_load(write_scn("a.yaml", base), cat, &s, &err) == BMD_OK);
+    ENSURE(bmd_scenario_load(write_scn("a.yaml", text), cat, &s, &err) == BMD_OK);
     bmd_raid *r = NULL;
     char why[256];
     ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
@@ -74,15 +75,20 @@ static void test_leak_closed_form(void)
         bmd_raid_result_free(&o);
     }
     double p = (double)leaks / runs;
-    double want = pow(1.0 - 0.6, 3.0);
+    double want = pow(1.0 - pk, 3.0);
     double lo;
     double hi;
     bmd_wilson_interval((double)leaks, (double)runs, &lo, &hi); /* checked in test_assign */
-    fprintf(stderr, "  3 independent shots at pk 0.6: leak %.4f [%.4f, %.4f] over %ld runs, closed "
+    fprintf(stderr, "  3 independent shots at pk %.2f: leak %.4f [%.4f, %.4f] over %ld runs, closed "
                     "form %.4f; %.2f interceptors per run\n",
-            p, lo, hi, runs, want, (double)fired / runs);
+            pk, p, lo, hi, runs, want, (double)fired / runs);
     ENSURE(fired == 3 * runs);
     ENSURE(want >= lo && want <= hi);
+    if (!check_prediction) {
+        bmd_raid_free(r);
+        bmd_scenario_free(&s);
+        return;
+    }
     /* The threat evaluation used the track's predicted impact point, near the true aim. */
     bmd_raid_result o;
     ENSURE(bmd_raid_play(r, 5, 0, &o) == BMD_OK);
@@ -96,6 +102,26 @@ static void test_leak_closed_form(void)
     bmd_raid_result_free(&o);
     bmd_raid_free(r);
     bmd_scenario_free(&s);
+}
+
+static void test_leak_closed_form(void) { leak_check(base, 0.6, true); }
+
+/* A pairing's pk (pk_by_missile) overrides the site's; pairings for other missiles do not. */
+static void test_pk_by_missile(void)
+{
+    char buf[2048];
+    const char *from = "    pk: 0.6\n";
+    const char *p = strstr(base, from);
+    ENSURE(p != NULL);
+    if (!p)
+        return;
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - base), base,
+             "    pk: 0.6\n    pk_by_missile: {ss-19: 0.95, shahab-3: {value: 0.3, source: test}}\n",
+             p + strlen(from));
+    leak_check(buf, 0.3, false);
+    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - base), base,
+             "    pk: 0.6\n    pk_by_missile: {ss-19: 0.95}\n", p + strlen(from));
+    leak_check(buf, 0.6, false);
 }
 
 /* Shoot-look-shoot fires again only after a miss: the number fired is 1 + (misses that leave a
@@ -208,6 +234,11 @@ static void test_bad_scenarios(void)
     expect_bad("    lat_deg: 38.5\n", "    lat_deg: 38.5\n    height_m: -3000\n", 0, "sea floor");
     expect_bad("    pk: 0.6\n", "    pk: 1.6\n", 10, "outside [0, 1]");
     expect_bad("    pk: 0.6\n", "    pk: high\n", 10, "expected a number");
+    expect_bad("    pk: 0.6\n", "    pk: 0.6\n    pk_by_missile: {scud-z: 0.5}\n", 11,
+               "unknown missile");
+    expect_bad("    pk: 0.6\n", "    pk: 0.6\n    pk_by_missile: {ss-19: 1.5}\n", 11,
+               "sites[0].pk_by_missile.ss-19");
+    expect_bad("    pk: 0.6\n", "    pk: 0.6\n    pk_by_missile: [0.5]\n", 11, "mapping");
     expect_bad("threats:\n  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], "
                "launch_time_s: 0}\n",
                "threats: []\n", 11, "empty");
@@ -230,6 +261,7 @@ int main(void)
     if (system(cmd) != 0)
         return 1;
     RUN(test_leak_closed_form);
+    RUN(test_pk_by_missile);
     RUN(test_determinism);
     RUN(test_reasons);
     RUN(test_bad_scenarios);

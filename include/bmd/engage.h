@@ -5,7 +5,8 @@
 /// point; the sensors played against it (first detection, first confirmed track; seeded draws);
 /// launch authority = first track + command-and-control delay; threat evaluation (the defended
 /// asset within reach of the impact point the track predicts by launch authority, and its value); every site's fly-out table and, per
-/// threat, its engagement window; the weapon-target assignment (assign.h) with the sites' pk,
+/// threat, its engagement window; the weapon-target assignment (assign.h) with each pairing's pk
+/// (bmd_scn_site_pk),
 /// inventories and doctrine. The random part is played per run (bmd_raid_play): each engagement
 /// in time order at its earliest launch, a kill or a miss drawn per interceptor from the
 /// counter-based stream (seed, run, threat, shot), kill assessment after its delay, and under
@@ -39,6 +40,7 @@ typedef struct bmd_shot {
     double launch_s;       ///< scenario time (s)
     double intercept_s;
     double altitude_m;     ///< intercept altitude
+    double pk;             ///< single-shot kill probability of the pairing
     bool kill;
 } bmd_shot;
 

@@ -18,6 +18,13 @@ extern "C" {
 #define BMD_SCN_MAX_SITES 32
 #define BMD_SCN_MAX_THREATS 1024
 #define BMD_SCN_MAX_ASSETS 64
+#define BMD_SCN_MAX_PK_PAIRS 16
+
+/// A site's single-shot kill probability against one threat type (a pairing).
+typedef struct bmd_scn_pk_pair {
+    const bmd_missile *missile;       ///< threat type, from the catalog
+    double pk;
+} bmd_scn_pk_pair;
 
 /// A site with interceptors.
 typedef struct bmd_scn_site {
@@ -26,7 +33,13 @@ typedef struct bmd_scn_site {
     const bmd_missile *interceptor;   ///< from the catalog
     int inventory;                    ///< interceptors at the site (>= 0)
     double pk;                        ///< single-shot kill probability of this site's shots
+    int n_pk_by_missile;
+    bmd_scn_pk_pair pk_by_missile[BMD_SCN_MAX_PK_PAIRS]; ///< pairings overriding pk
 } bmd_scn_site;
+
+/// The single-shot kill probability of a site's interceptor against a threat type: its
+/// pk_by_missile entry where it has one, else its pk.
+double bmd_scn_site_pk(const bmd_scn_site *site, const bmd_missile *threat);
 
 /// A threat of the raid.
 typedef struct bmd_scn_threat {

@@ -36,6 +36,7 @@ struct bmd_raid {
     bmd_intercept_prep **prep; /* [nt * ns] */
     bmd_intercept *win;        /* [nt * ns] first windows */
     int *x;                    /* [nt * ns] interceptors assigned */
+    double *pk;                /* [nt * ns] single-shot kill probability of the pairing */
     bmd_wta_decision *log;     /* the assignment's decisions, in the order made */
     int n_log;
 };
@@ -55,6 +56,7 @@ void bmd_raid_free(bmd_raid *r)
     free(r->prep);
     free(r->win);
     free(r->x);
+    free(r->pk);
     free(r->log);
     free(r);
 }
@@ -93,7 +95,8 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
     r->prep = calloc(nk, sizeof *r->prep);
     r->win = calloc(nk, sizeof *r->win);
     r->x = calloc(nk, sizeof *r->x);
-    if (!r->t || !r->fly || !r->prep || !r->win || !r->x)
+    r->pk = calloc(nk, sizeof *r->pk);
+    if (!r->t || !r->fly || !r->prep || !r->win || !r->x || !r->pk)
         return fail(r, why, why_size, BMD_ERR_NOMEM, "out of memory");
     bmd_flight_opts fo = bmd_flight_default_opts();
 
@@ -216,7 +219,8 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
                 free(inv);
                 return fail(r, why, why_size, BMD_ERR_NOMEM, "intercept solver failed");
             }
-            pk[k] = r->win[k].engageable && t->value > 0.0 ? s->sites[j].pk : 0.0;
+            r->pk[k] = bmd_scn_site_pk(&s->sites[j], s->threats[i].missile);
+            pk[k] = r->win[k].engageable && t->value > 0.0 ? r->pk[k] : 0.0;
             if (best_reason < 0 || r->win[k].engageable)
                 best_reason = (int)r->win[k].reason;
         }
@@ -378,10 +382,11 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
             sh.launch_s = t->launch_s + bw.earliest_launch_s;
             sh.intercept_s = t->launch_s + bw.earliest_intercept_s;
             sh.altitude_m = bw.intercept_altitude_m;
+            sh.pk = r->pk[(size_t)i * (size_t)r->ns + (size_t)best];
             for (int q = 0; q < n; q++) {
                 /* Run r, shot q: counter (run << 16) + shot number. */
                 double u = bmd_rng_uniform(rng, (run << 16) + shot_no++);
-                if (u < s->sites[best].pk)
+                if (u < sh.pk)
                     sh.kill = true;
             }
             to->fired += n;

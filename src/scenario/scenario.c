@@ -148,6 +148,52 @@ static bmd_status load_sensors(ctxs *c, yaml_node_t *seq, bmd_scenario *s)
     return BMD_OK;
 }
 
+double bmd_scn_site_pk(const bmd_scn_site *site, const bmd_missile *threat)
+{
+    for (int i = 0; i < site->n_pk_by_missile; i++)
+        if (site->pk_by_missile[i].missile == threat)
+            return site->pk_by_missile[i].pk;
+    return site->pk;
+}
+
+/* sites[i].pk_by_missile: {missile id: pk, ...}, each pk bare or sourced. */
+static bmd_status load_pk_pairs(ctxs *c, yaml_node_t *site, const char *pre, bmd_scn_site *t)
+{
+    yd *d = &c->L.d;
+    yaml_node_t *m = yd_get(d, site, "pk_by_missile");
+    if (!m)
+        return BMD_OK;
+    if (m->type != YAML_MAPPING_NODE)
+        return yd_fail(d, m, "%spk_by_missile: expected a mapping of missile id to pk", pre);
+    char sub[64];
+    snprintf(sub, sizeof sub, "%spk_by_missile.", pre);
+    for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < m->data.mapping.pairs.top; q++) {
+        yaml_node_t *kn = yaml_document_get_node(&d->doc, q->key);
+        const char *id = yd_text(kn);
+        if (!id)
+            return yd_fail(d, kn ? kn : m, "%spk_by_missile: expected missile ids as keys", pre);
+        const bmd_missile *mis = bmd_catalog_find(c->cat, id);
+        if (!mis)
+            return yd_fail(d, kn, "%s%s: unknown missile \"%s\" (bmdsim catalog)", sub, id, id);
+        for (int i = 0; i < t->n_pk_by_missile; i++)
+            if (t->pk_by_missile[i].missile == mis)
+                return yd_fail(d, kn, "%s%s: given twice", sub, id);
+        if (t->n_pk_by_missile >= BMD_SCN_MAX_PK_PAIRS)
+            return yd_fail(d, kn, "%spk_by_missile: at most %d pairings", pre,
+                           BMD_SCN_MAX_PK_PAIRS);
+        double pk = -1.0;
+        bmd_status st = num(c, m, id, sub, true, &pk);
+        if (st != BMD_OK)
+            return st;
+        if (!(pk >= 0.0 && pk <= 1.0))
+            return yd_fail(d, yd_get(d, m, id), "%s%s: %g is outside [0, 1]", sub, id, pk);
+        t->pk_by_missile[t->n_pk_by_missile].missile = mis;
+        t->pk_by_missile[t->n_pk_by_missile].pk = pk;
+        t->n_pk_by_missile++;
+    }
+    return BMD_OK;
+}
+
 static bmd_status load_sites(ctxs *c, yaml_node_t *seq, bmd_scenario *s)
 {
     yd *d = &c->L.d;
@@ -160,7 +206,7 @@ static bmd_status load_sites(ctxs *c, yaml_node_t *seq, bmd_scenario *s)
         snprintf(pre, sizeof pre, "sites[%ld].", i);
         snprintf(where, sizeof where, "sites[%ld]", i);
         static const char *const keys[] = {"name", "lat_deg", "lon_deg", "height_m", "interceptor",
-                                           "inventory", "pk", NULL};
+                                           "inventory", "pk", "pk_by_missile", NULL};
         bmd_status st = yd_check_keys(d, n, where, keys);
         if (st != BMD_OK)
             return st;
@@ -191,6 +237,8 @@ static bmd_status load_sites(ctxs *c, yaml_node_t *seq, bmd_scenario *s)
             return st;
         if (!(t->pk >= 0.0 && t->pk <= 1.0))
             return yd_fail(d, yd_get(d, n, "pk"), "%spk: %g is outside [0, 1]", pre, t->pk);
+        if ((st = load_pk_pairs(c, n, pre, t)) != BMD_OK)
+            return st;
         s->n_sites++;
     }
     return BMD_OK;
