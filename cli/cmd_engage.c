@@ -131,6 +131,8 @@ int cmd_engage(int argc, char **argv)
             }
             cJSON_AddNumberToObject(e, "interceptors_assigned", t->assigned);
             cJSON_AddNumberToObject(e, "interceptors_fired", t->fired);
+            cJSON_AddNumberToObject(e, "interceptors_from_pool", t->from_pool);
+            cJSON_AddNumberToObject(e, "interceptors_returned", t->returned);
             cJSON_AddBoolToObject(e, "leaked", t->leaked);
             if (t->why[0])
                 cJSON_AddStringToObject(e, "reason", t->why);
@@ -147,6 +149,7 @@ int cmd_engage(int argc, char **argv)
                 json_num(x, "intercept_s", sh->intercept_s);
                 json_num(x, "altitude_km", sh->altitude_m / 1e3);
                 json_num(x, "pk", sh->pk);
+                cJSON_AddBoolToObject(x, "from_pool", sh->from_pool);
                 cJSON_AddBoolToObject(x, "kill", sh->kill);
                 cJSON_AddItemToArray(sa, x);
             }
@@ -197,13 +200,17 @@ int cmd_engage(int argc, char **argv)
                 const bmd_shot *sh = &res.shots[k];
                 if (sh->threat != i)
                     continue;
-                printf("    %s fires %d %s at %.1f s: intercept %.1f s at %.0f km: %s\n",
+                printf("    %s fires %d %s%s at %.1f s: intercept %.1f s at %.0f km (pk %.2f): %s\n",
                        sc.sites[sh->site].name, sh->interceptors,
-                       sc.sites[sh->site].interceptor->v.id, sh->launch_s, sh->intercept_s,
-                       sh->altitude_m / 1e3, sh->kill ? "kill" : "miss");
+                       sc.sites[sh->site].interceptor->v.id,
+                       sh->from_pool ? " (returned to the pool)" : "", sh->launch_s,
+                       sh->intercept_s, sh->altitude_m / 1e3, sh->pk, sh->kill ? "kill" : "miss");
             }
             if (t->why[0])
                 printf("    %s\n", t->why);
+            if (t->returned > 0)
+                printf("    %d unfired interceptor%s returned to the pool after the kill\n",
+                       t->returned, t->returned == 1 ? "" : "s");
             printf("    %s\n", t->leaked ? "LEAKED" : "killed");
         }
         printf("%d of %d threats leaked; %d interceptors fired\n", res.leakers, res.n_threats,

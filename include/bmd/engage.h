@@ -7,11 +7,13 @@
 /// asset within reach of the impact point the track predicts by launch authority, and its value); every site's fly-out table and, per
 /// threat, its engagement window; the weapon-target assignment (assign.h) with each pairing's pk
 /// (bmd_scn_site_pk),
-/// inventories and doctrine. The random part is played per run (bmd_raid_play): each engagement
-/// in time order at its earliest launch, a kill or a miss drawn per interceptor from the
-/// counter-based stream (seed, run, threat, shot), kill assessment after its delay, and under
-/// shoot-look-shoot a re-engagement while the window lasts. Results do not depend on the order in
-/// which runs are played or on threads.
+/// inventories and doctrine. The random part is played per run (bmd_raid_play), as discrete
+/// events in scenario time (each threat's decisions at launch authority and, under
+/// shoot-look-shoot, at each kill assessment; earliest first, ties by threat index): a kill or a
+/// miss drawn per interceptor from the counter-based stream (seed, run, threat, shot); under
+/// shoot-look-shoot, re-engagement while the window lasts, and a killed threat's unfired reserve
+/// returned to its site's pool for threats that have used theirs. Results do not depend on the
+/// order in which runs are played or on threads.
 #ifndef BMD_ENGAGE_H
 #define BMD_ENGAGE_H
 
@@ -41,6 +43,8 @@ typedef struct bmd_shot {
     double intercept_s;
     double altitude_m;     ///< intercept altitude
     double pk;             ///< single-shot kill probability of the pairing
+    bool from_pool;        ///< fired from interceptors returned or left unassigned (not the
+                           ///< battle manager's reserve for this threat)
     bool kill;
 } bmd_shot;
 
@@ -58,6 +62,8 @@ typedef struct bmd_threat_outcome {
     double value;           ///< the value at stake
     int assigned;           ///< interceptors the battle manager assigned
     int fired;              ///< interceptors fired
+    int from_pool;          ///< of them, drawn on the pool (shoot-look-shoot re-engagements)
+    int returned;           ///< assigned but unfired after its kill: returned to the pool
     bool leaked;
     char why[160];          ///< the battle manager's reason when it was not engaged
 } bmd_threat_outcome;

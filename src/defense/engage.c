@@ -314,16 +314,65 @@ static int cmp_shot(const void *a, const void *b)
     return x->site - y->site;
 }
 
+/* Per-threat state of one run of bmd_raid_play. */
+typedef struct pthreat {
+    double t_next;  /* threat-local time of its next decision (+inf: none) */
+    uint64_t shot_no;
+    int fired;
+    bool killed;    /* a kill has happened (known only after kill assessment) */
+    bool done;
+} pthreat;
+
+/* The site with interceptors for threat i in avail[stride * i + site] (the reserves, or with
+ * stride 0 the pool) whose window opens first after t_min; -1 if none. */
+static int best_site(const bmd_raid *r, int i, double t_min, const int *avail, int stride,
+                     bmd_intercept *bw, bmd_status *st)
+{
+    int best = -1;
+    for (int j = 0; j < r->ns; j++) {
+        size_t k = (size_t)i * (size_t)r->ns + (size_t)j;
+        if (avail[(size_t)stride * (size_t)i + (size_t)j] <= 0 || r->pk[k] <= 0.0)
+            continue;
+        bmd_intercept w;
+        if (bmd_intercept_solve_prepared(r->prep[k], &r->s->sites[j].interceptor->kv, t_min,
+                                         &w) != BMD_OK) {
+            *st = BMD_ERR_ARG;
+            return -1;
+        }
+        if (w.engageable && (best < 0 || w.earliest_intercept_s < bw->earliest_intercept_s)) {
+            best = j;
+            *bw = w;
+        }
+    }
+    return best;
+}
+
 bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_raid_result *o)
 {
     memset(o, 0, sizeof *o);
     const bmd_scenario *s = r->s;
     o->n_threats = r->nt;
     o->threats = calloc((size_t)r->nt, sizeof *o->threats);
-    if (!o->threats)
+    size_t nk = (size_t)r->nt * (size_t)(r->ns ? r->ns : 1);
+    int *reserve = malloc(nk * sizeof *reserve);
+    pthreat *pt = calloc((size_t)r->nt, sizeof *pt);
+    if (!o->threats || !reserve || !pt) {
+        free(reserve);
+        free(pt);
+        bmd_raid_result_free(o);
         return BMD_ERR_NOMEM;
+    }
     int cap = 0;
     int salvo = s->doctrine.shoot_look_shoot ? 1 : s->doctrine.salvo;
+    bool sls = s->doctrine.shoot_look_shoot;
+    /* The pool: interceptors at each site not reserved for any threat. Under shoot-look-shoot
+     * a threat's unfired reserve returns to it once its kill is assessed, and a threat that has
+     * exhausted its reserve (or had none) draws on it while a window lasts, up to
+     * max_per_threat. */
+    int pool[BMD_SCN_MAX_SITES];
+    for (int j = 0; j < r->ns; j++)
+        pool[j] = s->sites[j].inventory;
+    memcpy(reserve, r->x, nk * sizeof *reserve);
     for (int i = 0; i < r->nt; i++) {
         const rthreat *t = &r->t[i];
         bmd_threat_outcome *to = &o->threats[i];
@@ -338,71 +387,106 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
         to->predicted_lat_rad = t->pred_lat;
         to->predicted_lon_rad = t->pred_lon;
         snprintf(to->why, sizeof to->why, "%s", t->why);
-        bool killed = false;
-        /* Engagements: the sites in order of their earliest intercepts; under shoot-look-shoot
-         * one interceptor at a time, re-engaging after each kill assessment while a window
-         * lasts; a salvo fires its interceptors together. */
-        int remaining[BMD_SCN_MAX_SITES];
-        for (int j = 0; j < r->ns; j++)
-            remaining[j] = r->x[(size_t)i * (size_t)r->ns + (size_t)j];
-        for (int j = 0; j < r->ns; j++)
-            to->assigned += remaining[j];
-        double t_min = isfinite(t->authority_s) ? t->authority_s : HUGE_VAL;
-        uint64_t shot_no = 0;
-        bmd_rng rng = {seed, bmd_rng_stream(BMD_RNG_CASE, ENG_TAG, (uint32_t)i)};
-        bool sls = s->doctrine.shoot_look_shoot;
-        /* Shoot-look-shoot stops at a kill; a salvo doctrine fires everything assigned. */
-        while (sls ? !killed : true) {
-            /* The site with interceptors left whose window opens first after t_min. */
-            int best = -1;
-            bmd_intercept bw;
-            memset(&bw, 0, sizeof bw);
-            for (int j = 0; j < r->ns; j++) {
-                if (remaining[j] <= 0)
-                    continue;
-                size_t k = (size_t)i * (size_t)r->ns + (size_t)j;
-                bmd_intercept w;
-                if (bmd_intercept_solve_prepared(r->prep[k], &s->sites[j].interceptor->kv, t_min,
-                                                 &w) != BMD_OK)
-                    return BMD_ERR_ARG;
-                if (w.engageable && (best < 0 || w.earliest_intercept_s < bw.earliest_intercept_s)) {
-                    best = j;
-                    bw = w;
-                }
-            }
-            if (best < 0)
-                break;
-            int n = remaining[best] < salvo ? remaining[best] : salvo;
-            remaining[best] -= n;
-            bmd_shot sh;
-            memset(&sh, 0, sizeof sh);
-            sh.threat = i;
-            sh.site = best;
-            sh.interceptors = n;
-            sh.launch_s = t->launch_s + bw.earliest_launch_s;
-            sh.intercept_s = t->launch_s + bw.earliest_intercept_s;
-            sh.altitude_m = bw.intercept_altitude_m;
-            sh.pk = r->pk[(size_t)i * (size_t)r->ns + (size_t)best];
-            for (int q = 0; q < n; q++) {
-                /* Run r, shot q: counter (run << 16) + shot number. */
-                double u = bmd_rng_uniform(rng, (run << 16) + shot_no++);
-                if (u < sh.pk)
-                    sh.kill = true;
-            }
-            to->fired += n;
-            o->fired += n;
-            if (push_shot(o, &cap, &sh))
-                return BMD_ERR_NOMEM;
-            killed = killed || sh.kill;
-            if (sls)
-                t_min = bw.earliest_intercept_s + s->doctrine.kill_assessment_s;
-            /* (A salvo doctrine keeps t_min: the next salvo launches as early as the first.) */
+        for (int j = 0; j < r->ns; j++) {
+            int x = reserve[(size_t)i * (size_t)r->ns + (size_t)j];
+            to->assigned += x;
+            pool[j] -= x;
         }
-        to->leaked = !killed;
+        pt[i].t_next = isfinite(t->authority_s) && t->value > 0.0 ? t->authority_s : HUGE_VAL;
+        pt[i].done = !isfinite(pt[i].t_next);
+    }
+    bmd_status st = BMD_OK;
+    /* Discrete events in scenario time: a threat's decision (its launch authority, or a kill
+     * assessment). The earliest first, ties by threat index, so a run is the same whatever the
+     * order runs are played in. */
+    for (;;) {
+        int i = -1;
+        double tb = HUGE_VAL;
+        for (int q = 0; q < r->nt; q++)
+            if (!pt[q].done && r->t[q].launch_s + pt[q].t_next < tb) {
+                tb = r->t[q].launch_s + pt[q].t_next;
+                i = q;
+            }
+        if (i < 0)
+            break;
+        const rthreat *t = &r->t[i];
+        pthreat *p = &pt[i];
+        bmd_threat_outcome *to = &o->threats[i];
+        int *res = reserve + (size_t)i * (size_t)r->ns;
+        if (p->killed && sls) {
+            /* Kill assessed: the unfired reserve goes back to the pool. */
+            for (int j = 0; j < r->ns; j++) {
+                pool[j] += res[j];
+                to->returned += res[j];
+                res[j] = 0;
+            }
+            p->done = true;
+            continue;
+        }
+        bmd_intercept bw;
+        memset(&bw, 0, sizeof bw);
+        bool from_pool = false;
+        int best = best_site(r, i, p->t_next, reserve, r->ns, &bw, &st);
+        if (best < 0 && st == BMD_OK && sls && p->fired < s->doctrine.max_per_threat) {
+            best = best_site(r, i, p->t_next, pool, 0, &bw, &st); /* stride 0 */
+            from_pool = best >= 0;
+        }
+        if (st != BMD_OK)
+            break;
+        if (best < 0) {
+            p->done = true;
+            continue;
+        }
+        int *src = from_pool ? &pool[best] : &res[best];
+        int n = *src < salvo ? *src : salvo;
+        *src -= n;
+        bmd_shot sh;
+        memset(&sh, 0, sizeof sh);
+        sh.threat = i;
+        sh.site = best;
+        sh.interceptors = n;
+        sh.launch_s = t->launch_s + bw.earliest_launch_s;
+        sh.intercept_s = t->launch_s + bw.earliest_intercept_s;
+        sh.altitude_m = bw.intercept_altitude_m;
+        sh.pk = r->pk[(size_t)i * (size_t)r->ns + (size_t)best];
+        sh.from_pool = from_pool;
+        bmd_rng rng = {seed, bmd_rng_stream(BMD_RNG_CASE, ENG_TAG, (uint32_t)i)};
+        for (int q = 0; q < n; q++) {
+            /* Run r, shot q: counter (run << 16) + shot number. */
+            double u = bmd_rng_uniform(rng, (run << 16) + p->shot_no++);
+            if (u < sh.pk)
+                sh.kill = true;
+        }
+        to->fired += n;
+        p->fired += n;
+        o->fired += n;
+        if (from_pool)
+            to->from_pool += n;
+        if (push_shot(o, &cap, &sh)) {
+            st = BMD_ERR_NOMEM;
+            break;
+        }
+        p->killed = p->killed || sh.kill;
+        if (sls)
+            /* Shoot-look-shoot: the next decision (or the release of the reserve after a
+             * kill) comes with the kill assessment. */
+            p->t_next = bw.earliest_intercept_s + s->doctrine.kill_assessment_s;
+        /* A salvo doctrine keeps t_next: the next salvo launches as early as the first, and
+         * the reserve is fired whatever the outcome. */
+    }
+    for (int i = 0; st == BMD_OK && i < r->nt; i++) {
+        bmd_threat_outcome *to = &o->threats[i];
+        to->leaked = !pt[i].killed;
         if (to->leaked) {
             o->leakers++;
-            o->value_leaked += t->value;
+            o->value_leaked += r->t[i].value;
         }
+    }
+    free(reserve);
+    free(pt);
+    if (st != BMD_OK) {
+        bmd_raid_result_free(o);
+        return st;
     }
     if (o->n_shots > 1)
         qsort(o->shots, (size_t)o->n_shots, sizeof *o->shots, cmp_shot);
