@@ -301,7 +301,9 @@ int cmd_run(int argc, char **argv)
                    s->apogee_m / 1e3, s->burnout_time_s, s->burnout_speed_m_s / 1e3,
                    out[i].res.miss_m, trk);
         }
-        printf("\nmissiles: bmdsim catalog; one flight in detail: bmdsim trajectory --help\n");
+        printf("\nmissiles: bmdsim catalog; one flight in detail: bmdsim trajectory --help\n"
+               "can a site engage one of them: bmdsim feasibility --help\n"
+               "a raid against the defense: bmdsim engage scenarios/phase1-iran-raid.yaml\n");
     }
     const char *dir = opt_get(&o, "out");
     if (dir && !write_out(dir, out))

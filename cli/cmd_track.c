@@ -55,7 +55,7 @@ int cmd_track(int argc, char **argv)
         size_t len = (size_t)snprintf(buf, cap,
                                       "time_s,sensor,position_error_m,velocity_error_m_s,"
                                       "impact_error_km,impact_semi_major_km,impact_semi_minor_km,"
-                                      "gated\n");
+                                      "gated,reinitiated\n");
         for (int i = 0; i < nu; i++) {
             const bmd_track_sample *u = &up[i];
             bool v = u->impact.valid && isfinite(u->impact_error_m);
@@ -71,7 +71,8 @@ int cmd_track(int argc, char **argv)
                 else
                     len += (size_t)snprintf(buf + len, cap - len, ",");
             }
-            len += (size_t)snprintf(buf + len, cap - len, "%d\n", u->gated ? 1 : 0);
+            len += (size_t)snprintf(buf + len, cap - len, "%d,%d\n", u->gated ? 1 : 0,
+                                    u->reinitiated ? 1 : 0);
         }
         bool ok = write_file_atomic("track", csv, buf, len);
         free(buf);
@@ -110,6 +111,7 @@ int cmd_track(int argc, char **argv)
             json_num(e, "impact_semi_minor_km", v ? u->impact.semi_minor_m / 1e3 : (double)NAN);
             json_num(e, "impact_ellipse_azimuth_deg", v ? u->impact.orientation_rad / BMD_DEG : (double)NAN);
             cJSON_AddBoolToObject(e, "gated", u->gated);
+            cJSON_AddBoolToObject(e, "reinitiated", u->reinitiated);
             cJSON_AddItemToArray(ua, e);
         }
         json_print(r);
@@ -138,7 +140,7 @@ int cmd_track(int argc, char **argv)
                              u->impact.semi_minor_m / 1e3);
                 printf("%10.1f %-18s %12.1f %12.3f %14s %14s%s\n", u->t_s,
                        s.radars[u->sensor].id, u->position_error_m, u->velocity_error_m_s, ie, el,
-                       u->gated ? " (gated)" : "");
+                       u->gated ? " (gated)" : u->reinitiated ? " (track lost: reinitiated)" : "");
             }
         }
     }

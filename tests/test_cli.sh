@@ -155,6 +155,16 @@ ids = [s["id"] for s in d["sensors"]]
 assert "tpy-2" in ids and "spy-1d" in ids, ids
 PY
 "$B" track "$SCN" --format json >/dev/null 2>"$tmp/err" && ok || bad "track SCENARIO: $(cat "$tmp/err")"
+# Track loss at burnout (seen on this threat: every measurement gated after it) is recovered by
+# re-initiation, and the impact prediction converges on the truth.
+"$B" track "$SCN" --threat-index 1 --format json >"$tmp/tl.json" 2>"$tmp/err" || bad "track threat 1: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/tl.json" <<'PY' && ok || bad "track re-initiation after loss"
+import json, sys
+u = json.load(open(sys.argv[1]))["updates"]
+assert any(x["reinitiated"] for x in u)
+assert sum(x["gated"] for x in u) < len(u) / 10, sum(x["gated"] for x in u)
+assert u[-1]["impact_error_km"] < 2.0, u[-1]["impact_error_km"]
+PY
 expect_fail 2 'the scenario has threats 0 to' detect "$SCN" --threat-index 99
 expect_fail 2 'cannot be used with a SCENARIO' detect "$SCN" --threat shahab-3
 expect_fail 2 'goes with a SCENARIO' detect "${D[@]}" --sensor tpy-2 --threat-index 0
@@ -199,6 +209,14 @@ mc = d["monte_carlo"]
 assert mc["runs"] == 200 and mc["leak_probability_lo"] <= mc["leak_probability"] <= mc["leak_probability_hi"]
 PY
 grep -qE "$NONFINITE" "$tmp/e.json" && bad "NaN in engage output" || ok
+# Threat evaluation waits for a settled post-burnout impact prediction: each threat of the
+# phase 1 raid is matched to the capital it is aimed at.
+"$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --format json >"$tmp/ea.json" 2>/dev/null
+/usr/bin/python3 - "$tmp/ea.json" <<'PY' && ok || bad "engage threat evaluation"
+import json, sys
+t = json.load(open(sys.argv[1]))["threats"]
+assert [x.get("threatens") for x in t] == ["Bucharest", "Sofia", "Ankara", "Ankara"], [x.get("threatens") for x in t]
+PY
 "$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format json >"$tmp/e1.json" 2>/dev/null
 "$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format json >"$tmp/e2.json" 2>/dev/null
 cmp -s "$tmp/e1.json" "$tmp/e2.json" && ok || bad "engage not reproducible for a seed"

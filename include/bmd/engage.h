@@ -4,9 +4,9 @@
 /// The deterministic part is prepared once (bmd_raid_prepare): every threat flown to its aim
 /// point; the sensors played against it (first detection, first confirmed track; seeded draws);
 /// launch authority = first track + command-and-control delay; threat evaluation (the defended
-/// asset within reach of the impact point the track predicts by launch authority, and its value); every site's fly-out table and, per
-/// threat, its engagement window; the weapon-target assignment (assign.h) with each pairing's pk
-/// (bmd_scn_site_pk),
+/// asset within reach of the impact point the track predicts once settled after burnout, and its
+/// value; docs/defense.md); every site's fly-out table and, per threat, its engagement window;
+/// the weapon-target assignment (assign.h) with each pairing's pk (bmd_scn_site_pk),
 /// inventories and doctrine. The random part is played per run (bmd_raid_play), as discrete
 /// events in scenario time (each threat's decisions at launch authority and, under
 /// shoot-look-shoot, at each kill assessment; earliest first, ties by threat index): a kill or a

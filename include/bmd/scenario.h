@@ -64,6 +64,8 @@ typedef struct bmd_scn_doctrine {
     int max_per_threat;               ///< most interceptors committed to one threat
     double c2_delay_s;                ///< from a confirmed track to launch authority (s)
     double kill_assessment_s;         ///< from an intercept to knowing its outcome (s)
+    double impact_settle_m;           ///< threat evaluation waits until two successive
+                                      ///< post-burnout impact predictions agree this well (m)
 } bmd_scn_doctrine;
 
 /// A loaded scenario.

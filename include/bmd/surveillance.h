@@ -70,6 +70,8 @@ typedef struct bmd_track_sample {
     double position_error_m;      ///< |estimate - truth| after the update (m)
     double velocity_error_m_s;    ///< (m/s)
     bool gated;                   ///< the measurement was rejected by the gate
+    bool reinitiated;             ///< the track was lost (reinit_after gated in a row) and
+                                  ///< started again from this radar's last two measurements
     bmd_impact_pred impact;       ///< predicted impact after the update
     double impact_error_m;        ///< distance of the predicted impact from the true one (m)
 } bmd_track_sample;
@@ -80,6 +82,8 @@ typedef struct bmd_track_run_opts {
     double q_boost_m_s2;          ///< process noise while the threat is boosting: the filter is
                                   ///< told when thrust ends (early warning loses the plume)
     double impact_every_s;        ///< predict the impact at most this often (s); 0: every update
+    int reinit_after;             ///< gated measurements in a row (one radar) that declare the
+                                  ///< track lost and start it again; 0: never (default 3)
 } bmd_track_run_opts;
 
 bmd_track_run_opts bmd_track_run_default_opts(void);

@@ -160,12 +160,49 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
             int nu = 0;
             if (bmd_track_run(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, &to, tl,
                               &up, &nu) == BMD_OK) {
-                for (int k = 0; k < nu && up[k].t_s <= t->authority_s; k++)
-                    if (up[k].impact.valid) {
-                        t->pred_lat = up[k].impact.lat_rad;
-                        t->pred_lon = up[k].impact.lon_rad;
-                        t->predicted = true;
+                /* A prediction made in powered flight says little about where the threat is
+                 * going (the filter extrapolates ballistically, and its covariance does not
+                 * know it), and the first ones after burnout still carry the boost's error. So
+                 * the battle manager waits for the prediction to settle: after burnout (which
+                 * it knows, as early warning loses the plume), two successive predictions
+                 * within impact_settle_m of each other. It uses the last settled prediction by
+                 * launch authority, or else the first one after it, which then delays the
+                 * launch authority. A track that never settles falls back on the last
+                 * prediction before authority. */
+                double t_bo = t->tr.sum.burnout_time_s;
+                int k_bo = -1;
+                int k_any = -1;
+                int k_prev = -1;
+                for (int k = 0; k < nu; k++) {
+                    if (!up[k].impact.valid)
+                        continue;
+                    if (up[k].t_s <= t->authority_s)
+                        k_any = k;
+                    if (up[k].t_s <= t_bo)
+                        continue;
+                    if (k_bo >= 0 && up[k].t_s > t->authority_s)
+                        break;
+                    if (k_prev >= 0 && up[k].impact.lat_rad == up[k_prev].impact.lat_rad &&
+                        up[k].impact.lon_rad == up[k_prev].impact.lon_rad)
+                        continue; /* a repeat: predictions are refreshed every 10 s */
+                    if (k_prev >= 0) {
+                        double dd = HUGE_VAL;
+                        bmd_geodesic_inverse(&fo.earth, up[k_prev].impact.lat_rad,
+                                             up[k_prev].impact.lon_rad, up[k].impact.lat_rad,
+                                             up[k].impact.lon_rad, &dd, NULL, NULL);
+                        if (dd <= s->doctrine.impact_settle_m)
+                            k_bo = k;
                     }
+                    k_prev = k;
+                }
+                int kk = k_bo >= 0 ? k_bo : k_any;
+                if (kk >= 0) {
+                    t->pred_lat = up[kk].impact.lat_rad;
+                    t->pred_lon = up[kk].impact.lon_rad;
+                    t->predicted = true;
+                    if (up[kk].t_s > t->authority_s)
+                        t->authority_s = up[kk].t_s;
+                }
             }
             free(up);
         }

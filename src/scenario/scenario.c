@@ -342,10 +342,11 @@ static bmd_status load_doctrine(ctxs *c, yaml_node_t *n, bmd_scenario *s)
     dc->max_per_threat = 2;
     dc->c2_delay_s = 30.0;
     dc->kill_assessment_s = 10.0;
+    dc->impact_settle_m = 25e3;
     if (!n)
         return BMD_OK;
     static const char *const keys[] = {"mode", "salvo", "max_per_threat", "c2_delay_s",
-                                       "kill_assessment_s", NULL};
+                                       "kill_assessment_s", "impact_settle_km", NULL};
     bmd_status st = yd_check_keys(d, n, "doctrine", keys);
     if (st != BMD_OK)
         return st;
@@ -380,6 +381,13 @@ static bmd_status load_doctrine(ctxs *c, yaml_node_t *n, bmd_scenario *s)
     if (dc->kill_assessment_s < 0.0 || dc->kill_assessment_s > 3600.0)
         return yd_fail(d, yd_get(d, n, "kill_assessment_s"),
                        "doctrine.kill_assessment_s: outside [0, 3600] s");
+    x = dc->impact_settle_m / 1e3;
+    if ((st = num(c, n, "impact_settle_km", "doctrine.", false, &x)) != BMD_OK)
+        return st;
+    if (!(x > 0.0 && x <= 20000.0))
+        return yd_fail(d, yd_get(d, n, "impact_settle_km"),
+                       "doctrine.impact_settle_km: %g: expected more than 0 and at most 20000 km", x);
+    dc->impact_settle_m = x * 1e3;
     return BMD_OK;
 }
 

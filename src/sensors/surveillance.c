@@ -31,6 +31,7 @@ bmd_track_run_opts bmd_track_run_default_opts(void)
     o.filter = bmd_track_default_opts();
     o.q_boost_m_s2 = 30.0;
     o.impact_every_s = 0.0;
+    o.reinit_after = 3;
     return o;
 }
 
@@ -586,6 +587,8 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
     }
     double t_bo = threat->sum.burnout_time_s;
     double last_impact_t = -HUGE_VAL;
+    int n_gated = 0;    /* gated measurements in a row, from one radar */
+    int last_gated = -1;
     bmd_impact_pred pred;
     memset(&pred, 0, sizeof pred);
     int nu = 0;
@@ -600,10 +603,30 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
             st = su;
             break;
         }
+        bool reinit = false;
+        if (su == BMD_ERR_RANGE) {
+            /* Track loss: after to->reinit_after gated measurements in a row from one radar
+             * (the filter has lost the threat, typically at the boost-to-ballistic change that
+             * its dynamics do not know), start again from that radar's last two. */
+            if (n_gated > 0 && dl.d[last_gated].radar == d->radar)
+                n_gated++;
+            else
+                n_gated = 1;
+            if (to->reinit_after > 0 && n_gated >= to->reinit_after &&
+                bmd_track_init_two_point(&tk, &dl.d[last_gated].m, &d->m, &fo) == BMD_OK) {
+                reinit = true;
+                n_gated = 0;
+                last_impact_t = -HUGE_VAL; /* predict again at once */
+            }
+            last_gated = k;
+        } else {
+            n_gated = 0;
+        }
         bmd_track_sample *u = &up[nu++];
         u->t_s = d->t;
         u->sensor = d->radar;
-        u->gated = su == BMD_ERR_RANGE;
+        u->gated = su == BMD_ERR_RANGE && !reinit;
+        u->reinitiated = reinit;
         bmd_vec3 r;
         bmd_vec3 v;
         bmd_traj_state(threat, d->t, &r, &v);
