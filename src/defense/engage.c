@@ -155,6 +155,9 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
             to.filter.earth = t->tr.earth;
             to.filter.beta_kg_m2 = st->missile->v.rv_beta_kg_m2;
             to.impact_every_s = 10.0;
+            /* Enough for the prediction to settle (below); a track that has not by then falls
+             * back on its last prediction before authority. */
+            to.t_end_s = fmax(t->authority_s, t->tr.sum.burnout_time_s + 300.0);
             bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
             bmd_track_sample *up = NULL;
             int nu = 0;
@@ -167,8 +170,8 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
                  * it knows, as early warning loses the plume), two successive predictions
                  * within impact_settle_m of each other. It uses the last settled prediction by
                  * launch authority, or else the first one after it, which then delays the
-                 * launch authority. A track that never settles falls back on the last
-                 * prediction before authority. */
+                 * launch authority. A track that has not settled 300 s after burnout (or by
+                 * authority) falls back on the last prediction before authority. */
                 double t_bo = t->tr.sum.burnout_time_s;
                 int k_bo = -1;
                 int k_any = -1;
