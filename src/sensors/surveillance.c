@@ -123,13 +123,24 @@ static double safe_skip(const bmd_trajectory *tr, const placed *p, double t, boo
         *vis = false;
         return 0.0;
     }
+    const bmd_radar *rad = p->r;
+    double speed = 1.2 * bmd_v3_norm(v) + 500.0;
+    if (rad->el_min_rad >= 0.0) {
+        /* Far out of range: that margin alone gives the skip, without the look's angles. The
+         * skip is at least what it gives (the skip of an invisible target is the largest over
+         * the violated margins), and when it reaches max_skip it is the same. */
+        double range = bmd_v3_norm(bmd_v3_sub(r, p->f.site));
+        double over = range - rad->range_max_m;
+        if (over > 0.0 && 0.5 * over / speed >= max_skip) {
+            *vis = false;
+            return max_skip;
+        }
+    }
     bmd_look lk;
     bmd_radar_look_fast(p->r, &p->f, &tr->earth, r, &lk);
     *vis = lk.visible;
-    const bmd_radar *rad = p->r;
     if (rad->el_min_rad < 0.0)
         return 0.0; /* below-horizon fences: the line of sight decides, scan at the fixed step */
-    double speed = 1.2 * bmd_v3_norm(v) + 500.0;
     double rp = rad->k_refraction * tr->earth.a_m;
     double m[3];
     double rate[3];
