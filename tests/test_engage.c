@@ -51,6 +51,17 @@ static const char base[] =
     "  c2_delay_s: 30\n"
     "  kill_assessment_s: 10\n";
 
+/* buf = base with its first `from` replaced by `to`; false (and a failed check) if absent. */
+static bool splice(char *buf, size_t n, const char *from, const char *to)
+{
+    const char *p = strstr(base, from);
+    ENSURE(p != NULL);
+    if (!p)
+        return false;
+    snprintf(buf, n, "%.*s%s%s", (int)(p - base), base, to, p + strlen(from));
+    return true;
+}
+
 /* Monte Carlo leak of the scenario `text` (3 independent shots) against 1 - (1 - pk)^3. */
 static void leak_check(const char *text, double pk, bool check_prediction)
 {
@@ -110,17 +121,12 @@ static void test_leak_closed_form(void) { leak_check(base, 0.6, true); }
 static void test_pk_by_missile(void)
 {
     char buf[2048];
-    const char *from = "    pk: 0.6\n";
-    const char *p = strstr(base, from);
-    ENSURE(p != NULL);
-    if (!p)
+    if (!splice(buf, sizeof buf, "    pk: 0.6\n",
+                "    pk: 0.6\n    pk_by_missile: {ss-19: 0.95, shahab-3: {value: 0.3, source: test}}\n"))
         return;
-    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - base), base,
-             "    pk: 0.6\n    pk_by_missile: {ss-19: 0.95, shahab-3: {value: 0.3, source: test}}\n",
-             p + strlen(from));
     leak_check(buf, 0.3, false);
-    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - base), base,
-             "    pk: 0.6\n    pk_by_missile: {ss-19: 0.95}\n", p + strlen(from));
+    if (!splice(buf, sizeof buf, "    pk: 0.6\n", "    pk: 0.6\n    pk_by_missile: {ss-19: 0.95}\n"))
+        return;
     leak_check(buf, 0.6, false);
 }
 
@@ -129,12 +135,8 @@ static void test_pk_by_missile(void)
 static void test_determinism(void)
 {
     char buf[2048];
-    const char *m = strstr(base, "  mode: salvo\n");
-    ENSURE(m != NULL);
-    if (!m)
+    if (!splice(buf, sizeof buf, "  mode: salvo\n", "  mode: shoot-look-shoot\n"))
         return;
-    snprintf(buf, sizeof buf, "%.*s  mode: shoot-look-shoot\n%s", (int)(m - base), base,
-             m + strlen("  mode: salvo\n"));
     bmd_scenario s;
     bmd_load_error err;
     ENSURE(bmd_scenario_load(write_scn("b.yaml", buf), cat, &s, &err) == BMD_OK);
@@ -216,14 +218,9 @@ static void test_dynamic_inventory(void)
 {
     char buf[2048];
     const char *a = strstr(base, "threats:\n");
-    const char *m = strstr(base, "  mode: salvo\n");
-    const char *c = strstr(base, "  max_per_threat: 3\n");
-    ENSURE(a && m && c);
-    if (!a || !m || !c)
+    ENSURE(a != NULL);
+    if (!a)
         return;
-    const char *sites_end = strstr(base, "threats:\n");
-    const char *inv = strstr(base, "    inventory: 3\n");
-    ENSURE(inv && sites_end);
     snprintf(buf, sizeof buf,
              "%.*s"
              "threats:\n"
@@ -296,11 +293,8 @@ static void test_dynamic_inventory(void)
 static void expect_bad(const char *from, const char *to, int line, const char *needle)
 {
     char buf[2048];
-    const char *p = strstr(base, from);
-    ENSURE(p != NULL);
-    if (!p)
+    if (!splice(buf, sizeof buf, from, to))
         return;
-    snprintf(buf, sizeof buf, "%.*s%s%s", (int)(p - base), base, to, p + strlen(from));
     bmd_scenario s;
     bmd_load_error err;
     bmd_status st = bmd_scenario_load(write_scn("bad.yaml", buf), cat, &s, &err);

@@ -72,7 +72,9 @@ typedef struct bmd_track_sample {
     bool gated;                   ///< the measurement was rejected by the gate
     bool reinitiated;             ///< the track was lost (reinit_after gated in a row) and
                                   ///< started again from this radar's last two measurements
-    bmd_impact_pred impact;       ///< predicted impact after the update
+    bmd_impact_pred impact;       ///< predicted impact (the latest made; see impact_made_s)
+    double impact_made_s;         ///< time of the update that made it (predictions are made at
+                                  ///< most every impact_every_s and carried between)
     double impact_error_m;        ///< distance of the predicted impact from the true one (m)
 } bmd_track_sample;
 

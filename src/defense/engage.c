@@ -185,9 +185,8 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
                         continue;
                     if (k_bo >= 0 && up[k].t_s > t->authority_s)
                         break;
-                    if (k_prev >= 0 && up[k].impact.lat_rad == up[k_prev].impact.lat_rad &&
-                        up[k].impact.lon_rad == up[k_prev].impact.lon_rad)
-                        continue; /* a repeat: predictions are refreshed every 10 s */
+                    if (up[k].impact_made_s != up[k].t_s)
+                        continue; /* carried from an earlier update, not a new prediction */
                     if (k_prev >= 0) {
                         double dd = HUGE_VAL;
                         bmd_geodesic_inverse(&fo.earth, up[k_prev].impact.lat_rad,

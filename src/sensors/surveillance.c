@@ -654,6 +654,7 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
             last_impact_t = d->t;
         }
         u->impact = pred;
+        u->impact_made_s = last_impact_t;
         u->impact_error_m = NAN;
         if (pred.valid)
             bmd_geodesic_inverse(&threat->earth, pred.lat_rad, pred.lon_rad,
