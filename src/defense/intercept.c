@@ -38,7 +38,9 @@ typedef struct geo {
     bmd_vec3 p;        /* ECEF (m) */
 } geo;
 
-static void geometry(const bmd_trajectory *tr, const bmd_flyout *f, double t, geo *g)
+/* crossing: also the crossing angle (an acos; edges do not need it). */
+static void geometry_x(const bmd_trajectory *tr, const bmd_flyout *f, double t, bool crossing,
+                       geo *g)
 {
     memset(g, 0, sizeof *g);
     g->t = t;
@@ -56,8 +58,15 @@ static void geometry(const bmd_trajectory *tr, const bmd_flyout *f, double t, ge
     if (!g->reach)
         return;
     g->closing = bmd_v3_norm(bmd_v3_sub(vt, vi));
+    if (!crossing)
+        return;
     double c = bmd_v3_dot(bmd_v3_unit(vt), bmd_v3_unit(vi));
     g->crossing = acos(fmax(-1.0, fmin(1.0, c)));
+}
+
+static void geometry(const bmd_trajectory *tr, const bmd_flyout *f, double t, geo *g)
+{
+    geometry_x(tr, f, t, true, g);
 }
 
 /* The conditions of an intercept at a point, in the order the reasons are given. */
@@ -132,7 +141,7 @@ static double edge(const bmd_intercept_prep *p, const bmd_kill_vehicle *kv, doub
     geo g;
     while (tb - ta > 1e-3) {
         double tm = 0.5 * (ta + tb);
-        geometry(p->tr, p->f, tm, &g);
+        geometry_x(p->tr, p->f, tm, false, &g);
         if (feasible(&g, kv, t_min) == fa)
             ta = tm;
         else
