@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const char help[] =
-    "usage: bmdsim engage SCENARIO [--seed S] [--runs N] [--format json|text]\n"
+    "usage: bmdsim engage SCENARIO [--seed S] [--runs N] [--threads T] [--format json|text]\n"
     "\n"
     "Plays a raid (docs/scenario-format.md): every threat flown to its aim point, the sensors\n"
     "against it (first detection, first track), launch authority after the command delay, the\n"
@@ -16,13 +16,15 @@ static const char help[] =
     "under shoot-look-shoot, re-engagement while the window lasts. Prints for each threat when it\n"
     "was detected and tracked, each shot (site, launch, intercept, altitude, kill or miss) and\n"
     "whether it leaked. --runs N plays N Monte Carlo runs and prints the leak probability with\n"
-    "its 95% Wilson interval. --seed (default: the scenario's) keys every random draw.\n";
+    "its 95% Wilson interval, and each threat's; --threads T plays them on T threads (default:\n"
+    "one per processor) with the same results whatever T. --seed (default: the scenario's) keys\n"
+    "every random draw.\n";
 
 int cmd_engage(int argc, char **argv)
 {
     static const char *C = "engage";
-    static const opt_spec spec[] = {{"seed", true}, {"runs", true}, {"format", true},
-                                    {"help", false}, {0}};
+    static const opt_spec spec[] = {{"seed", true},   {"runs", true},  {"threads", true},
+                                    {"format", true}, {"help", false}, {0}};
     opts o;
     if (!opts_parse(&o, C, spec, argc, argv))
         return EXIT_USAGE;
@@ -47,6 +49,17 @@ int cmd_engage(int argc, char **argv)
             return EXIT_USAGE;
         }
         runs = (long)x;
+    }
+    int threads = 0;
+    if (opt_has(&o, "threads")) {
+        double x;
+        if (!parse_double(C, "threads", opt_get(&o, "threads"), &x))
+            return EXIT_USAGE;
+        if (x < 1.0 || x > 64.0 || x != floor(x)) {
+            cli_error(C, "--threads: %g: expected a whole number from 1 to 64", x);
+            return EXIT_USAGE;
+        }
+        threads = (int)x;
     }
     bmd_catalog *cat = cli_catalog(C);
     if (!cat)
@@ -89,23 +102,17 @@ int cmd_engage(int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto done;
     }
-    /* Monte Carlo over runs: leak counts. */
-    long any_leak = 0;
-    double leakers = 0.0;
-    double fired = 0.0;
-    for (long k = 0; k < runs; k++) {
-        bmd_raid_result rr;
-        if (bmd_raid_play(raid, seed, (uint64_t)k, &rr) != BMD_OK) {
-            cli_error(C, "run %ld could not be played", k);
-            rc = EXIT_INTERNAL;
-            bmd_raid_result_free(&res);
-            goto done;
-        }
-        any_leak += rr.leakers > 0;
-        leakers += rr.leakers;
-        fired += rr.fired;
-        bmd_raid_result_free(&rr);
+    /* Monte Carlo over runs: leak counts (the same whatever the number of threads). */
+    bmd_raid_mc mcr;
+    if (bmd_raid_monte_carlo(raid, seed, runs, threads, &mcr) != BMD_OK) {
+        cli_error(C, "the Monte Carlo runs could not be played");
+        rc = EXIT_INTERNAL;
+        bmd_raid_result_free(&res);
+        goto done;
     }
+    long any_leak = mcr.any_leak;
+    double leakers = (double)mcr.leakers;
+    double fired = (double)mcr.fired;
     double lo;
     double hi;
     bmd_wilson_interval((double)any_leak, (double)runs, &lo, &hi);
@@ -174,6 +181,9 @@ int cmd_engage(int argc, char **argv)
         json_num(mc, "leak_probability_hi", hi);
         json_num(mc, "mean_leakers", leakers / (double)runs);
         json_num(mc, "mean_interceptors_fired", fired / (double)runs);
+        cJSON *tl = cJSON_AddArrayToObject(mc, "threat_leak_probability");
+        for (int i = 0; i < res.n_threats; i++)
+            cJSON_AddItemToArray(tl, cJSON_CreateNumber((double)mcr.threat_leaks[i] / runs));
         json_print(r);
     } else {
         printf("%s (seed %llu)\n", sc.name, (unsigned long long)seed);
@@ -220,7 +230,14 @@ int cmd_engage(int argc, char **argv)
                    "%.4f); %.3f leakers and %.2f interceptors per raid on average\n",
                    runs, (double)any_leak / (double)runs, lo, hi, leakers / (double)runs,
                    fired / (double)runs);
+        if (runs > 1) {
+            printf("leak probability per threat:");
+            for (int i = 0; i < res.n_threats; i++)
+                printf(" %d: %.4f", i, (double)mcr.threat_leaks[i] / (double)runs);
+            printf("\n");
+        }
     }
+    bmd_raid_mc_free(&mcr);
     bmd_raid_result_free(&res);
 done:
     bmd_raid_free(raid);

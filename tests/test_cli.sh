@@ -220,6 +220,11 @@ PY
 "$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format json >"$tmp/e1.json" 2>/dev/null
 "$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format json >"$tmp/e2.json" 2>/dev/null
 cmp -s "$tmp/e1.json" "$tmp/e2.json" && ok || bad "engage not reproducible for a seed"
+"$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --runs 3001 --threads 1 --format json >"$tmp/m1.json" 2>/dev/null
+"$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --runs 3001 --threads 3 --format json >"$tmp/m3.json" 2>/dev/null
+cmp -s "$tmp/m1.json" "$tmp/m3.json" && ok || bad "engage Monte Carlo depends on the thread count"
+/usr/bin/python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['monte_carlo']; p=m['threat_leak_probability']; assert len(p)==4 and all(0<=x<=1 for x in p) and m['runs']==3001" "$tmp/m3.json" && ok || bad "engage per-threat leak probability"
+expect_fail 2 '--threads' engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --threads 0
 printf 'name: x\nsites: []\nthreats: []\n' >"$tmp/empty.yaml"
 expect_fail 2 'the raid is empty' engage "$tmp/empty.yaml"
 printf 'name: x\nsites:\n  - {name: s, lat_deg: 40, lon_deg: 30, interceptor: sm3-ia, inventory: -1}\nthreats:\n  - {missile: shahab-3, launch: [38, 46], target: [40, 33]}\n' >"$tmp/neg.yaml"

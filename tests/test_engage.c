@@ -290,6 +290,50 @@ static void test_dynamic_inventory(void)
     bmd_scenario_free(&s);
 }
 
+/* Monte Carlo on threads: the same counts as runs played one by one, whatever the threads. */
+static void test_monte_carlo_threads(void)
+{
+    char buf[2048];
+    if (!splice(buf, sizeof buf, "  mode: salvo\n", "  mode: shoot-look-shoot\n"))
+        return;
+    bmd_scenario s;
+    bmd_load_error err;
+    ENSURE(bmd_scenario_load(write_scn("m.yaml", buf), cat, &s, &err) == BMD_OK);
+    bmd_raid *r = NULL;
+    char why[256];
+    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
+    if (!r) {
+        bmd_scenario_free(&s);
+        return;
+    }
+    const long runs = 1001;
+    long any = 0;
+    long leakers = 0;
+    long fired = 0;
+    for (long k = 0; k < runs; k++) {
+        bmd_raid_result o;
+        ENSURE(bmd_raid_play(r, 3, (uint64_t)k, &o) == BMD_OK);
+        any += o.leakers > 0;
+        leakers += o.leakers;
+        fired += o.fired;
+        bmd_raid_result_free(&o);
+    }
+    const int threads[] = {1, 2, 7};
+    for (int q = 0; q < 3; q++) {
+        bmd_raid_mc mc;
+        ENSURE(bmd_raid_monte_carlo(r, 3, runs, threads[q], &mc) == BMD_OK);
+        ENSURE(mc.runs == runs && mc.any_leak == any && mc.leakers == leakers &&
+               mc.fired == fired && mc.threat_leaks && mc.threat_leaks[0] == leakers);
+        bmd_raid_mc_free(&mc);
+    }
+    fprintf(stderr, "  %ld runs on 1, 2 and 7 threads: %ld leaks, %ld fired, as played one by one\n",
+            runs, any, fired);
+    bmd_raid_mc mc;
+    ENSURE(bmd_raid_monte_carlo(r, 3, 0, 2, &mc) == BMD_ERR_ARG);
+    bmd_raid_free(r);
+    bmd_scenario_free(&s);
+}
+
 static void expect_bad(const char *from, const char *to, int line, const char *needle)
 {
     char buf[2048];
@@ -345,6 +389,7 @@ int main(void)
     RUN(test_pk_by_missile);
     RUN(test_determinism);
     RUN(test_dynamic_inventory);
+    RUN(test_monte_carlo_threads);
     RUN(test_reasons);
     RUN(test_bad_scenarios);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -83,6 +83,22 @@ typedef struct bmd_raid_result {
 bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_raid_result *out);
 void bmd_raid_result_free(bmd_raid_result *out);
 
+/// Monte Carlo over runs 0 .. runs-1 of a raid: counts only (integers), so the totals are the same
+/// whatever the number of threads.
+typedef struct bmd_raid_mc {
+    long runs;
+    long any_leak;      ///< runs in which at least one threat leaked
+    long leakers;       ///< threats leaked, summed over runs
+    long fired;         ///< interceptors fired, summed over runs
+    long *threat_leaks; ///< [n_threats] runs in which each threat leaked (allocated; free())
+} bmd_raid_mc;
+
+/// Play runs 0 .. runs-1 with seed on `threads` threads (<= 0: one per online processor, at
+/// most 64); each thread plays a contiguous block of runs. out->threat_leaks is allocated.
+bmd_status bmd_raid_monte_carlo(const bmd_raid *r, uint64_t seed, long runs, int threads,
+                                bmd_raid_mc *out);
+void bmd_raid_mc_free(bmd_raid_mc *mc);
+
 /// The battle manager's assignment decisions, in the order made (each with the salvo's marginal
 /// expected value destroyed and the threat's leak probability after it); returns their number.
 int bmd_raid_decisions(const bmd_raid *r, const bmd_wta_decision **log);

@@ -3,9 +3,11 @@
 #include "bmd/engage.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bmd/assign.h"
 #include "bmd/constants.h"
@@ -530,4 +532,97 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
     if (o->n_shots > 1)
         qsort(o->shots, (size_t)o->n_shots, sizeof *o->shots, cmp_shot);
     return BMD_OK;
+}
+
+/* One thread's block of Monte Carlo runs. */
+typedef struct mc_job {
+    const bmd_raid *r;
+    uint64_t seed;
+    long k0, k1;
+    bmd_raid_mc part; /* threat_leaks: this job's own array */
+    bmd_status st;
+} mc_job;
+
+static void *mc_worker(void *arg)
+{
+    mc_job *j = arg;
+    for (long k = j->k0; k < j->k1; k++) {
+        bmd_raid_result o;
+        bmd_status st = bmd_raid_play(j->r, j->seed, (uint64_t)k, &o);
+        if (st != BMD_OK) {
+            j->st = st;
+            return NULL;
+        }
+        j->part.runs++;
+        j->part.any_leak += o.leakers > 0;
+        j->part.leakers += o.leakers;
+        j->part.fired += o.fired;
+        for (int i = 0; i < o.n_threats; i++)
+            j->part.threat_leaks[i] += o.threats[i].leaked;
+        bmd_raid_result_free(&o);
+    }
+    return NULL;
+}
+
+void bmd_raid_mc_free(bmd_raid_mc *mc)
+{
+    free(mc->threat_leaks);
+    memset(mc, 0, sizeof *mc);
+}
+
+bmd_status bmd_raid_monte_carlo(const bmd_raid *r, uint64_t seed, long runs, int threads,
+                                bmd_raid_mc *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!r || runs < 1)
+        return BMD_ERR_ARG;
+    if (threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (int)n : 1;
+    }
+    threads = threads > 64 ? 64 : threads;
+    if (threads > runs)
+        threads = (int)runs;
+    size_t nt = (size_t)(r->nt > 0 ? r->nt : 1);
+    mc_job *jobs = calloc((size_t)threads, sizeof *jobs);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    out->threat_leaks = calloc(nt, sizeof *out->threat_leaks);
+    bmd_status st = jobs && tid && out->threat_leaks ? BMD_OK : BMD_ERR_NOMEM;
+    for (int q = 0; st == BMD_OK && q < threads; q++) {
+        jobs[q].r = r;
+        jobs[q].seed = seed;
+        jobs[q].k0 = runs * q / threads;
+        jobs[q].k1 = runs * (q + 1) / threads;
+        jobs[q].part.threat_leaks = calloc(nt, sizeof *jobs[q].part.threat_leaks);
+        if (!jobs[q].part.threat_leaks)
+            st = BMD_ERR_NOMEM;
+    }
+    int started = 0;
+    for (int q = 1; st == BMD_OK && q < threads; q++, started++)
+        if (pthread_create(&tid[q], NULL, mc_worker, &jobs[q]) != 0) {
+            st = BMD_ERR_NOMEM;
+            break;
+        }
+    if (st == BMD_OK)
+        mc_worker(&jobs[0]); /* the calling thread plays the first block */
+    for (int q = 1; q <= started; q++)
+        pthread_join(tid[q], NULL);
+    for (int q = 0; jobs && q < threads; q++) {
+        if (st == BMD_OK && jobs[q].st != BMD_OK)
+            st = jobs[q].st;
+        if (st == BMD_OK) {
+            out->runs += jobs[q].part.runs;
+            out->any_leak += jobs[q].part.any_leak;
+            out->leakers += jobs[q].part.leakers;
+            out->fired += jobs[q].part.fired;
+            for (size_t i = 0; i < (size_t)r->nt; i++)
+                out->threat_leaks[i] += jobs[q].part.threat_leaks[i];
+        }
+        free(jobs[q].part.threat_leaks);
+    }
+    free(jobs);
+    free(tid);
+    if (st != BMD_OK)
+        bmd_raid_mc_free(out);
+    return st;
 }
