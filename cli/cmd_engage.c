@@ -89,7 +89,7 @@ int cmd_engage(int argc, char **argv)
     int rc = EXIT_OK;
     bmd_raid *raid = NULL;
     char why[256] = "";
-    bmd_status st = bmd_raid_prepare(&sc, &raid, why, sizeof why);
+    bmd_status st = bmd_raid_prepare_threads(&sc, threads, &raid, why, sizeof why);
     if (st != BMD_OK) {
         cli_error(C, "%s: %s", o.pos[0], why);
         bmd_scenario_free(&sc);

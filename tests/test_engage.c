@@ -334,6 +334,65 @@ static void test_monte_carlo_threads(void)
     bmd_scenario_free(&s);
 }
 
+/* Preparation on threads: the same raid, and the same (lowest-numbered) failure. */
+static void test_prepare_threads(void)
+{
+    const char *three =
+        "threats:\n"
+        "  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], launch_time_s: 0}\n"
+        "  - {missile: ghadr-1, launch: [34.31, 47.07], target: [39.93, 32.86], launch_time_s: 40}\n"
+        "  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], launch_time_s: 90}\n";
+    const char *from = "threats:\n  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, "
+                       "32.86], launch_time_s: 0}\n";
+    char buf[2048];
+    if (!splice(buf, sizeof buf, from, three))
+        return;
+    bmd_scenario s;
+    bmd_load_error err;
+    ENSURE(bmd_scenario_load(write_scn("p.yaml", buf), cat, &s, &err) == BMD_OK);
+    bmd_raid *r1 = NULL;
+    bmd_raid *r3 = NULL;
+    char why[256];
+    ENSURE(bmd_raid_prepare_threads(&s, 1, &r1, why, sizeof why) == BMD_OK);
+    ENSURE(bmd_raid_prepare_threads(&s, 3, &r3, why, sizeof why) == BMD_OK);
+    if (r1 && r3) {
+        for (uint64_t k = 0; k < 20; k++) {
+            bmd_raid_result a;
+            bmd_raid_result b;
+            ENSURE(bmd_raid_play(r1, 2, k, &a) == BMD_OK);
+            ENSURE(bmd_raid_play(r3, 2, k, &b) == BMD_OK);
+            ENSURE(a.n_shots == b.n_shots && a.n_shots > 0);
+            for (int q = 0; q < a.n_shots && q < b.n_shots; q++)
+                ENSURE(memcmp(&a.shots[q], &b.shots[q], sizeof a.shots[q]) == 0);
+            for (int i = 0; i < 3; i++)
+                ENSURE(memcmp(&a.threats[i], &b.threats[i], sizeof a.threats[i]) == 0);
+            bmd_raid_result_free(&a);
+            bmd_raid_result_free(&b);
+        }
+    }
+    bmd_raid_free(r1);
+    bmd_raid_free(r3);
+    bmd_scenario_free(&s);
+    /* Threats 1 and 2 unreachable (a Shahab-3 at Washington): threats[1] is reported. */
+    const char *bad =
+        "threats:\n"
+        "  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], launch_time_s: 0}\n"
+        "  - {missile: shahab-3, launch: [38.08, 46.29], target: [38.9, -77.0], launch_time_s: 0}\n"
+        "  - {missile: shahab-3, launch: [38.08, 46.29], target: [38.9, -77.0], launch_time_s: 0}\n";
+    if (!splice(buf, sizeof buf, from, bad))
+        return;
+    ENSURE(bmd_scenario_load(write_scn("q.yaml", buf), cat, &s, &err) == BMD_OK);
+    for (int th = 1; th <= 3; th += 2) {
+        bmd_raid *r = NULL;
+        why[0] = '\0';
+        ENSURE(bmd_raid_prepare_threads(&s, th, &r, why, sizeof why) != BMD_OK);
+        ENSURE(r == NULL);
+        ENSURE(strstr(why, "threats[1]") != NULL);
+        fprintf(stderr, "  %d thread%s: %s\n", th, th == 1 ? "" : "s", why);
+    }
+    bmd_scenario_free(&s);
+}
+
 static void expect_bad(const char *from, const char *to, int line, const char *needle)
 {
     char buf[2048];
@@ -390,6 +449,7 @@ int main(void)
     RUN(test_determinism);
     RUN(test_dynamic_inventory);
     RUN(test_monte_carlo_threads);
+    RUN(test_prepare_threads);
     RUN(test_reasons);
     RUN(test_bad_scenarios);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -32,6 +32,10 @@ typedef struct bmd_raid bmd_raid;
 /// Prepare a scenario's raid. why (size why_size) says what failed. The scenario and its catalog
 /// must outlive the raid.
 bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, int why_size);
+/// The same, the threats (flights, sensors, tracks) and the sites' fly-out tables prepared on
+/// `threads` threads (<= 0: one per processor): the same raid whatever the number.
+bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid **out, char *why,
+                                    int why_size);
 void bmd_raid_free(bmd_raid *r);
 
 /// One interceptor engagement (a salvo of one or two interceptors).
@@ -94,7 +98,7 @@ typedef struct bmd_raid_mc {
 } bmd_raid_mc;
 
 /// Play runs 0 .. runs-1 with seed on `threads` threads (<= 0: one per online processor, at
-/// most 64); each thread plays a contiguous block of runs. out->threat_leaks is allocated.
+/// most 64; parallel.h); each plays a contiguous block of runs. out->threat_leaks is allocated.
 bmd_status bmd_raid_monte_carlo(const bmd_raid *r, uint64_t seed, long runs, int threads,
                                 bmd_raid_mc *out);
 void bmd_raid_mc_free(bmd_raid_mc *mc);

@@ -3,15 +3,14 @@
 #include "bmd/engage.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bmd/assign.h"
 #include "bmd/constants.h"
 #include "bmd/intercept.h"
+#include "bmd/parallel.h"
 #include "bmd/surveillance.h"
 #include "bmd/targeting.h"
 
@@ -80,7 +79,158 @@ static bmd_status fail(bmd_raid *r, char *why, int n, bmd_status st, const char 
     return st;
 }
 
-bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, int why_size)
+/* Preparation tasks (bmd_parallel_for): each writes only its own threat's or site's entries. */
+typedef struct prep_ctx {
+    bmd_raid *r;
+    const bmd_scenario *s;
+    bmd_flight_opts fo;
+    bmd_flyout_opts fop;
+    char (*msg)[256]; /* [max(nt, ns)] what failed */
+} prep_ctx;
+
+/* Threat i: its flight, the sensors against it, threat evaluation. */
+static bmd_status prep_threat(void *ctx, int i)
+{
+    prep_ctx *c = ctx;
+    bmd_raid *r = c->r;
+    const bmd_scenario *s = c->s;
+    const bmd_flight_opts fo = c->fo;
+    const bmd_scn_threat *st = &s->threats[i];
+    rthreat *t = &r->t[i];
+    bmd_traj_init(&t->tr);
+    t->launch_s = st->launch_time_s;
+    bmd_aim aim;
+    memset(&aim, 0, sizeof aim);
+    aim.launch_lat_rad = st->launch_lat_rad;
+    aim.launch_lon_rad = st->launch_lon_rad;
+    aim.target_lat_rad = st->target_lat_rad;
+    aim.target_lon_rad = st->target_lon_rad;
+    aim.shape = st->missile->v.default_shape;
+    aim.apogee_m = st->missile->v.default_apogee_m;
+    bmd_aim_result res;
+    bmd_status sf = bmd_target(&st->missile->v, &aim, &fo, &res, &t->tr);
+    if (sf != BMD_OK) {
+        snprintf(c->msg[i], sizeof c->msg[i], "threats[%d] (%s): %s", i, st->missile->v.id,
+                 res.why[0] ? res.why : bmd_status_str(sf));
+        return sf;
+    }
+    t->detect_s = t->track_s = t->authority_s = NAN;
+    if (s->n_sensors > 0) {
+        bmd_surv_opts so = bmd_surv_default_opts();
+        so.seed = s->seed + 1000003ull * (uint64_t)i; /* each threat its own draws */
+        so.ew = s->has_ew ? &s->ew : NULL;
+        bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
+        if (bmd_detect(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, tl, NULL) !=
+            BMD_OK) {
+            snprintf(c->msg[i], sizeof c->msg[i], "threats[%d]: detection failed", i);
+            return BMD_ERR_ARG;
+        }
+        for (int k = 0; k < s->n_sensors; k++) {
+            if (isfinite(tl[k].first_detection_s) && !(tl[k].first_detection_s >= t->detect_s))
+                t->detect_s = tl[k].first_detection_s;
+            if (isfinite(tl[k].track_confirmed_s) && !(tl[k].track_confirmed_s >= t->track_s))
+                t->track_s = tl[k].track_confirmed_s;
+        }
+        if (isfinite(t->track_s))
+            t->authority_s = t->track_s + s->doctrine.c2_delay_s;
+    }
+    /* Threat evaluation: the impact point the track predicts once settled (below; the track
+     * filter of docs/tracking.md on the radars' measurements), or the aim point when no radar
+     * tracks it (then it is not engaged anyway). The asset: the most valuable one within
+     * reach of that point. */
+    t->pred_lat = st->target_lat_rad;
+    t->pred_lon = st->target_lon_rad;
+    t->predicted = false;
+    if (isfinite(t->authority_s)) {
+        bmd_surv_opts so = bmd_surv_default_opts();
+        so.seed = s->seed + 1000003ull * (uint64_t)i;
+        so.ew = s->has_ew ? &s->ew : NULL;
+        bmd_track_run_opts to = bmd_track_run_default_opts();
+        to.filter.earth = t->tr.earth;
+        to.filter.beta_kg_m2 = st->missile->v.rv_beta_kg_m2;
+        to.impact_every_s = 10.0;
+        /* Enough for the prediction to settle (below); a track that has not by then falls
+         * back on its last prediction before authority. */
+        to.t_end_s = fmax(t->authority_s, t->tr.sum.burnout_time_s + 300.0);
+        bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
+        bmd_track_sample *up = NULL;
+        int nu = 0;
+        if (bmd_track_run(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, &to, tl,
+                          &up, &nu) == BMD_OK) {
+            /* A prediction made in powered flight says little about where the threat is
+             * going (the filter extrapolates ballistically, and its covariance does not
+             * know it), and the first ones after burnout still carry the boost's error. So
+             * the battle manager waits for the prediction to settle: after burnout (which
+             * it knows, as early warning loses the plume), two successive predictions
+             * within impact_settle_m of each other. It uses the last settled prediction by
+             * launch authority, or else the first one after it, which then delays the
+             * launch authority. A track that has not settled 300 s after burnout (or by
+             * authority) falls back on the last prediction before authority. */
+            double t_bo = t->tr.sum.burnout_time_s;
+            int k_bo = -1;
+            int k_any = -1;
+            int k_prev = -1;
+            for (int k = 0; k < nu; k++) {
+                if (!up[k].impact.valid)
+                    continue;
+                if (up[k].t_s <= t->authority_s)
+                    k_any = k;
+                if (up[k].t_s <= t_bo)
+                    continue;
+                if (k_bo >= 0 && up[k].t_s > t->authority_s)
+                    break;
+                if (up[k].impact_made_s != up[k].t_s)
+                    continue; /* carried from an earlier update, not a new prediction */
+                if (k_prev >= 0) {
+                    double dd = HUGE_VAL;
+                    bmd_geodesic_inverse(&fo.earth, up[k_prev].impact.lat_rad,
+                                         up[k_prev].impact.lon_rad, up[k].impact.lat_rad,
+                                         up[k].impact.lon_rad, &dd, NULL, NULL);
+                    if (dd <= s->doctrine.impact_settle_m)
+                        k_bo = k;
+                }
+                k_prev = k;
+            }
+            int kk = k_bo >= 0 ? k_bo : k_any;
+            if (kk >= 0) {
+                t->pred_lat = up[kk].impact.lat_rad;
+                t->pred_lon = up[kk].impact.lon_rad;
+                t->predicted = true;
+                if (up[kk].t_s > t->authority_s)
+                    t->authority_s = up[kk].t_s;
+            }
+        }
+        free(up);
+    }
+    t->asset = -1;
+    t->value = s->n_assets == 0 ? 1.0 : 0.0;
+    for (int a = 0; a < s->n_assets; a++) {
+        double d = 0.0;
+        bmd_geodesic_inverse(&fo.earth, t->pred_lat, t->pred_lon, s->assets[a].lat_rad,
+                             s->assets[a].lon_rad, &d, NULL, NULL);
+        if (d <= s->assets[a].radius_m && s->assets[a].value > t->value) {
+            t->asset = a;
+            t->value = s->assets[a].value;
+        }
+    }
+    return BMD_OK;
+}
+
+/* Site j: its interceptor's fly-out table. */
+static bmd_status prep_site(void *ctx, int j)
+{
+    prep_ctx *c = ctx;
+    const bmd_scn_site *site = &c->s->sites[j];
+    bmd_status sb = bmd_flyout_build(&site->interceptor->v, site->lat_rad, site->lon_rad,
+                                     site->h_m, &c->fo, &c->fop, &c->r->fly[j]);
+    if (sb != BMD_OK)
+        snprintf(c->msg[j], sizeof c->msg[j], "sites[%d] (%s): its interceptor's fly-out failed: %s",
+                 j, site->name, bmd_status_str(sb));
+    return sb;
+}
+
+bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid **out, char *why,
+                                   int why_size)
 {
     *out = NULL;
     if (s->n_threats < 1)
@@ -100,142 +250,26 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
     r->pk = calloc(nk, sizeof *r->pk);
     if (!r->t || !r->fly || !r->prep || !r->win || !r->x || !r->pk)
         return fail(r, why, why_size, BMD_ERR_NOMEM, "out of memory");
-    bmd_flight_opts fo = bmd_flight_default_opts();
 
-    /* 1. Threats: flights, sensors, threat evaluation. */
-    for (int i = 0; i < r->nt; i++) {
-        const bmd_scn_threat *st = &s->threats[i];
-        rthreat *t = &r->t[i];
-        bmd_traj_init(&t->tr);
-        t->launch_s = st->launch_time_s;
-        bmd_aim aim;
-        memset(&aim, 0, sizeof aim);
-        aim.launch_lat_rad = st->launch_lat_rad;
-        aim.launch_lon_rad = st->launch_lon_rad;
-        aim.target_lat_rad = st->target_lat_rad;
-        aim.target_lon_rad = st->target_lon_rad;
-        aim.shape = st->missile->v.default_shape;
-        aim.apogee_m = st->missile->v.default_apogee_m;
-        bmd_aim_result res;
-        bmd_status sf = bmd_target(&st->missile->v, &aim, &fo, &res, &t->tr);
-        if (sf != BMD_OK) {
-            char msg[256];
-            snprintf(msg, sizeof msg, "threats[%d] (%s): %s", i, st->missile->v.id,
-                     res.why[0] ? res.why : bmd_status_str(sf));
-            return fail(r, why, why_size, sf == BMD_ERR_UNREACHABLE ? BMD_ERR_UNREACHABLE : sf, msg);
-        }
-        t->detect_s = t->track_s = t->authority_s = NAN;
-        if (s->n_sensors > 0) {
-            bmd_surv_opts so = bmd_surv_default_opts();
-            so.seed = s->seed + 1000003ull * (uint64_t)i; /* each threat its own draws */
-            so.ew = s->has_ew ? &s->ew : NULL;
-            bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
-            if (bmd_detect(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, tl, NULL) !=
-                BMD_OK)
-                return fail(r, why, why_size, BMD_ERR_ARG, "detection failed");
-            for (int k = 0; k < s->n_sensors; k++) {
-                if (isfinite(tl[k].first_detection_s) && !(tl[k].first_detection_s >= t->detect_s))
-                    t->detect_s = tl[k].first_detection_s;
-                if (isfinite(tl[k].track_confirmed_s) && !(tl[k].track_confirmed_s >= t->track_s))
-                    t->track_s = tl[k].track_confirmed_s;
-            }
-            if (isfinite(t->track_s))
-                t->authority_s = t->track_s + s->doctrine.c2_delay_s;
-        }
-        /* Threat evaluation: the impact point the track predicts by the time of launch
-         * authority (the last prediction before it; the track filter of docs/tracking.md on the
-         * radars' measurements), or the aim point when no radar tracks it (then it is not
-         * engaged anyway). The asset: the most valuable one within reach of that point. */
-        t->pred_lat = st->target_lat_rad;
-        t->pred_lon = st->target_lon_rad;
-        t->predicted = false;
-        if (isfinite(t->authority_s)) {
-            bmd_surv_opts so = bmd_surv_default_opts();
-            so.seed = s->seed + 1000003ull * (uint64_t)i;
-            so.ew = s->has_ew ? &s->ew : NULL;
-            bmd_track_run_opts to = bmd_track_run_default_opts();
-            to.filter.earth = t->tr.earth;
-            to.filter.beta_kg_m2 = st->missile->v.rv_beta_kg_m2;
-            to.impact_every_s = 10.0;
-            /* Enough for the prediction to settle (below); a track that has not by then falls
-             * back on its last prediction before authority. */
-            to.t_end_s = fmax(t->authority_s, t->tr.sum.burnout_time_s + 300.0);
-            bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
-            bmd_track_sample *up = NULL;
-            int nu = 0;
-            if (bmd_track_run(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, &to, tl,
-                              &up, &nu) == BMD_OK) {
-                /* A prediction made in powered flight says little about where the threat is
-                 * going (the filter extrapolates ballistically, and its covariance does not
-                 * know it), and the first ones after burnout still carry the boost's error. So
-                 * the battle manager waits for the prediction to settle: after burnout (which
-                 * it knows, as early warning loses the plume), two successive predictions
-                 * within impact_settle_m of each other. It uses the last settled prediction by
-                 * launch authority, or else the first one after it, which then delays the
-                 * launch authority. A track that has not settled 300 s after burnout (or by
-                 * authority) falls back on the last prediction before authority. */
-                double t_bo = t->tr.sum.burnout_time_s;
-                int k_bo = -1;
-                int k_any = -1;
-                int k_prev = -1;
-                for (int k = 0; k < nu; k++) {
-                    if (!up[k].impact.valid)
-                        continue;
-                    if (up[k].t_s <= t->authority_s)
-                        k_any = k;
-                    if (up[k].t_s <= t_bo)
-                        continue;
-                    if (k_bo >= 0 && up[k].t_s > t->authority_s)
-                        break;
-                    if (up[k].impact_made_s != up[k].t_s)
-                        continue; /* carried from an earlier update, not a new prediction */
-                    if (k_prev >= 0) {
-                        double dd = HUGE_VAL;
-                        bmd_geodesic_inverse(&fo.earth, up[k_prev].impact.lat_rad,
-                                             up[k_prev].impact.lon_rad, up[k].impact.lat_rad,
-                                             up[k].impact.lon_rad, &dd, NULL, NULL);
-                        if (dd <= s->doctrine.impact_settle_m)
-                            k_bo = k;
-                    }
-                    k_prev = k;
-                }
-                int kk = k_bo >= 0 ? k_bo : k_any;
-                if (kk >= 0) {
-                    t->pred_lat = up[kk].impact.lat_rad;
-                    t->pred_lon = up[kk].impact.lon_rad;
-                    t->predicted = true;
-                    if (up[kk].t_s > t->authority_s)
-                        t->authority_s = up[kk].t_s;
-                }
-            }
-            free(up);
-        }
-        t->asset = -1;
-        t->value = s->n_assets == 0 ? 1.0 : 0.0;
-        for (int a = 0; a < s->n_assets; a++) {
-            double d = 0.0;
-            bmd_geodesic_inverse(&fo.earth, t->pred_lat, t->pred_lon, s->assets[a].lat_rad,
-                                 s->assets[a].lon_rad, &d, NULL, NULL);
-            if (d <= s->assets[a].radius_m && s->assets[a].value > t->value) {
-                t->asset = a;
-                t->value = s->assets[a].value;
-            }
-        }
+    /* 1. Threats: flights, sensors, threat evaluation (in parallel: independent). */
+    int nmsg = r->nt > r->ns ? r->nt : r->ns;
+    prep_ctx pc = {r, s, bmd_flight_default_opts(), bmd_flyout_default_opts(),
+                   calloc((size_t)nmsg, sizeof *pc.msg)};
+    if (!pc.msg)
+        return fail(r, why, why_size, BMD_ERR_NOMEM, "out of memory");
+    int bad = -1;
+    bmd_status sp = bmd_parallel_for(r->nt, threads, prep_threat, &pc, &bad);
+    if (sp == BMD_OK)
+        sp = bmd_parallel_for(r->ns, threads, prep_site, &pc, &bad);
+    if (sp != BMD_OK) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", pc.msg[bad]);
+        free(pc.msg);
+        return fail(r, why, why_size, sp, msg);
     }
+    free(pc.msg);
 
-    /* 2. Sites: fly-out tables; windows of every pair. */
-    bmd_flyout_opts fop = bmd_flyout_default_opts();
-    for (int j = 0; j < r->ns; j++) {
-        const bmd_scn_site *site = &s->sites[j];
-        bmd_status sb = bmd_flyout_build(&site->interceptor->v, site->lat_rad, site->lon_rad,
-                                         site->h_m, &fo, &fop, &r->fly[j]);
-        if (sb != BMD_OK) {
-            char msg[200];
-            snprintf(msg, sizeof msg, "sites[%d] (%s): its interceptor's fly-out failed: %s", j,
-                     site->name, bmd_status_str(sb));
-            return fail(r, why, why_size, sb, msg);
-        }
-    }
+    /* 2. Windows of every pair. */
     double *pk = calloc(nk, sizeof *pk);
     double *value = calloc((size_t)r->nt, sizeof *value);
     int *inv = calloc((size_t)(r->ns ? r->ns : 1), sizeof *inv);
@@ -321,6 +355,11 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
     }
     *out = r;
     return BMD_OK;
+}
+
+bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, int why_size)
+{
+    return bmd_raid_prepare_threads(s, 1, out, why, why_size);
 }
 
 void bmd_raid_result_free(bmd_raid_result *out)
@@ -534,34 +573,35 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
     return BMD_OK;
 }
 
-/* One thread's block of Monte Carlo runs. */
-typedef struct mc_job {
+/* Monte Carlo: task q plays block q of the runs into its own counts. */
+typedef struct mc_ctx {
     const bmd_raid *r;
     uint64_t seed;
-    long k0, k1;
-    bmd_raid_mc part; /* threat_leaks: this job's own array */
-    bmd_status st;
-} mc_job;
+    long runs;
+    int blocks;
+    bmd_raid_mc *part; /* [blocks] */
+} mc_ctx;
 
-static void *mc_worker(void *arg)
+static bmd_status mc_block(void *ctx, int q)
 {
-    mc_job *j = arg;
-    for (long k = j->k0; k < j->k1; k++) {
+    mc_ctx *c = ctx;
+    bmd_raid_mc *m = &c->part[q];
+    long k0 = c->runs * q / c->blocks;
+    long k1 = c->runs * (q + 1) / c->blocks;
+    for (long k = k0; k < k1; k++) {
         bmd_raid_result o;
-        bmd_status st = bmd_raid_play(j->r, j->seed, (uint64_t)k, &o);
-        if (st != BMD_OK) {
-            j->st = st;
-            return NULL;
-        }
-        j->part.runs++;
-        j->part.any_leak += o.leakers > 0;
-        j->part.leakers += o.leakers;
-        j->part.fired += o.fired;
+        bmd_status st = bmd_raid_play(c->r, c->seed, (uint64_t)k, &o);
+        if (st != BMD_OK)
+            return st;
+        m->runs++;
+        m->any_leak += o.leakers > 0;
+        m->leakers += o.leakers;
+        m->fired += o.fired;
         for (int i = 0; i < o.n_threats; i++)
-            j->part.threat_leaks[i] += o.threats[i].leaked;
+            m->threat_leaks[i] += o.threats[i].leaked;
         bmd_raid_result_free(&o);
     }
-    return NULL;
+    return BMD_OK;
 }
 
 void bmd_raid_mc_free(bmd_raid_mc *mc)
@@ -576,52 +616,28 @@ bmd_status bmd_raid_monte_carlo(const bmd_raid *r, uint64_t seed, long runs, int
     memset(out, 0, sizeof *out);
     if (!r || runs < 1)
         return BMD_ERR_ARG;
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
-    threads = threads > 64 ? 64 : threads;
-    if (threads > runs)
-        threads = (int)runs;
+    int blocks = bmd_parallel_threads(threads, runs);
     size_t nt = (size_t)(r->nt > 0 ? r->nt : 1);
-    mc_job *jobs = calloc((size_t)threads, sizeof *jobs);
-    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    mc_ctx c = {r, seed, runs, blocks, calloc((size_t)blocks, sizeof *c.part)};
     out->threat_leaks = calloc(nt, sizeof *out->threat_leaks);
-    bmd_status st = jobs && tid && out->threat_leaks ? BMD_OK : BMD_ERR_NOMEM;
-    for (int q = 0; st == BMD_OK && q < threads; q++) {
-        jobs[q].r = r;
-        jobs[q].seed = seed;
-        jobs[q].k0 = runs * q / threads;
-        jobs[q].k1 = runs * (q + 1) / threads;
-        jobs[q].part.threat_leaks = calloc(nt, sizeof *jobs[q].part.threat_leaks);
-        if (!jobs[q].part.threat_leaks)
+    bmd_status st = c.part && out->threat_leaks ? BMD_OK : BMD_ERR_NOMEM;
+    for (int q = 0; st == BMD_OK && q < blocks; q++)
+        if (!(c.part[q].threat_leaks = calloc(nt, sizeof *c.part[q].threat_leaks)))
             st = BMD_ERR_NOMEM;
-    }
-    int started = 0;
-    for (int q = 1; st == BMD_OK && q < threads; q++, started++)
-        if (pthread_create(&tid[q], NULL, mc_worker, &jobs[q]) != 0) {
-            st = BMD_ERR_NOMEM;
-            break;
-        }
     if (st == BMD_OK)
-        mc_worker(&jobs[0]); /* the calling thread plays the first block */
-    for (int q = 1; q <= started; q++)
-        pthread_join(tid[q], NULL);
-    for (int q = 0; jobs && q < threads; q++) {
-        if (st == BMD_OK && jobs[q].st != BMD_OK)
-            st = jobs[q].st;
+        st = bmd_parallel_for(blocks, blocks, mc_block, &c, NULL);
+    for (int q = 0; c.part && q < blocks; q++) {
         if (st == BMD_OK) {
-            out->runs += jobs[q].part.runs;
-            out->any_leak += jobs[q].part.any_leak;
-            out->leakers += jobs[q].part.leakers;
-            out->fired += jobs[q].part.fired;
+            out->runs += c.part[q].runs;
+            out->any_leak += c.part[q].any_leak;
+            out->leakers += c.part[q].leakers;
+            out->fired += c.part[q].fired;
             for (size_t i = 0; i < (size_t)r->nt; i++)
-                out->threat_leaks[i] += jobs[q].part.threat_leaks[i];
+                out->threat_leaks[i] += c.part[q].threat_leaks[i];
         }
-        free(jobs[q].part.threat_leaks);
+        free(c.part[q].threat_leaks);
     }
-    free(jobs);
-    free(tid);
+    free(c.part);
     if (st != BMD_OK)
         bmd_raid_mc_free(out);
     return st;
