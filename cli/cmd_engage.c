@@ -157,6 +157,9 @@ int cmd_engage(int argc, char **argv)
                 json_num(x, "altitude_km", sh->altitude_m / 1e3);
                 json_num(x, "pk", sh->pk);
                 cJSON_AddBoolToObject(x, "from_pool", sh->from_pool);
+                json_num(x, "handover_error_m", sh->handover_error_m);
+                json_num(x, "divert_reach_m", sh->divert_reach_m);
+                cJSON_AddBoolToObject(x, "beyond_divert", sh->beyond_divert);
                 cJSON_AddBoolToObject(x, "kill", sh->kill);
                 cJSON_AddItemToArray(sa, x);
             }
@@ -215,6 +218,12 @@ int cmd_engage(int argc, char **argv)
                        sc.sites[sh->site].interceptor->v.id,
                        sh->from_pool ? " (returned to the pool)" : "", sh->launch_s,
                        sh->intercept_s, sh->altitude_m / 1e3, sh->pk, sh->kill ? "kill" : "miss");
+                if (sh->beyond_divert && isfinite(sh->handover_error_m))
+                    printf("      the track's error at intercept, %.1f km, is beyond the kill "
+                           "vehicle's divert (%.1f km)\n",
+                           sh->handover_error_m / 1e3, sh->divert_reach_m / 1e3);
+                else if (sh->beyond_divert)
+                    printf("      no track update early enough for the kill vehicle to home on\n");
             }
             if (t->why[0])
                 printf("    %s\n", t->why);

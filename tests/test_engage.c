@@ -393,6 +393,58 @@ static void test_prepare_threads(void)
     bmd_scenario_free(&s);
 }
 
+/* The kill vehicle's divert against the track's error at intercept: with the default homing
+ * time (10 s; reach 0.5 km/s x 10 s / 2 = 2.5 km) the radar-held track is well inside; with a
+ * homing time of 1 ms (reach 0.25 m) no track is good enough and every shot misses, whatever
+ * pk, though every interceptor is still fired. */
+static void test_divert(void)
+{
+    for (int tiny = 0; tiny <= 1; tiny++) {
+        char buf[2048];
+        if (!splice(buf, sizeof buf, "  kill_assessment_s: 10\n",
+                    tiny ? "  kill_assessment_s: 10\n  kv_homing_s: 0.001\n"
+                         : "  kill_assessment_s: 10\n"))
+            return;
+        bmd_scenario s;
+        bmd_load_error err;
+        ENSURE(bmd_scenario_load(write_scn("v.yaml", buf), cat, &s, &err) == BMD_OK);
+        bmd_raid *r = NULL;
+        char why[256];
+        ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
+        if (!r) {
+            bmd_scenario_free(&s);
+            return;
+        }
+        long kills = 0;
+        long shots = 0;
+        double worst = 0.0;
+        for (uint64_t k = 0; k < 500; k++) {
+            bmd_raid_result o;
+            ENSURE(bmd_raid_play(r, 5, k, &o) == BMD_OK);
+            ENSURE(o.fired == 3);
+            for (int q = 0; q < o.n_shots; q++) {
+                const bmd_shot *sh = &o.shots[q];
+                shots++;
+                kills += sh->kill;
+                ENSURE(isfinite(sh->handover_error_m) && sh->handover_error_m > 0.0);
+                worst = fmax(worst, sh->handover_error_m);
+                ENSURE(sh->beyond_divert == (bool)tiny);
+                ENSURE(fabs(sh->divert_reach_m - (tiny ? 0.25 : 2500.0)) < 1e-9);
+            }
+            bmd_raid_result_free(&o);
+        }
+        fprintf(stderr, "  homing %s: worst track error at intercept %.0f m; %ld kills in %ld shots\n",
+                tiny ? "1 ms" : "10 s", worst, kills, shots);
+        ENSURE(worst < 1000.0);
+        if (tiny)
+            ENSURE(kills == 0);
+        else
+            ENSURE(kills > 0);
+        bmd_raid_free(r);
+        bmd_scenario_free(&s);
+    }
+}
+
 static void expect_bad(const char *from, const char *to, int line, const char *needle)
 {
     char buf[2048];
@@ -429,6 +481,9 @@ static void test_bad_scenarios(void)
     expect_bad("  salvo: 1\n", "  salvo: 3\n", 0, "1 or 2");
     expect_bad("name: test\n", "name: [test\n", 0, "YAML syntax");
     expect_bad("  c2_delay_s: 30\n", "  c2_dealy_s: 30\n", 0, "unknown field");
+    expect_bad("  c2_delay_s: 30\n", "  c2_delay_s: 30\n  kv_homing_s: 0\n", 0, "kv_homing_s");
+    expect_bad("  c2_delay_s: 30\n", "  c2_delay_s: 30\n  impact_settle_km: -1\n", 0,
+               "impact_settle_km");
     expect_bad("launch: [38.08, 46.29]", "launch: [98.08, 46.29]", 12, "latitude");
 }
 
@@ -450,6 +505,7 @@ int main(void)
     RUN(test_dynamic_inventory);
     RUN(test_monte_carlo_threads);
     RUN(test_prepare_threads);
+    RUN(test_divert);
     RUN(test_reasons);
     RUN(test_bad_scenarios);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -47,6 +47,10 @@ typedef struct bmd_shot {
     double intercept_s;
     double altitude_m;     ///< intercept altitude
     double pk;             ///< single-shot kill probability of the pairing
+    double handover_error_m; ///< the track's error at intercept, extrapolated from the last
+                             ///< update kv_homing_s before it (+inf: no such update)
+    double divert_reach_m;   ///< what the kill vehicle's divert can take out
+    bool beyond_divert;      ///< handover_error_m > divert_reach_m: a miss whatever pk
     bool from_pool;        ///< fired from interceptors returned or left unassigned (not the
                            ///< battle manager's reserve for this threat)
     bool kill;

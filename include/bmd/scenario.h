@@ -66,6 +66,9 @@ typedef struct bmd_scn_doctrine {
     double kill_assessment_s;         ///< from an intercept to knowing its outcome (s)
     double impact_settle_m;           ///< threat evaluation waits until two successive
                                       ///< post-burnout impact predictions agree this well (m)
+    double kv_homing_s;               ///< from the last in-flight target update to intercept:
+                                      ///< the kill vehicle's divert must remove the track's
+                                      ///< error over this time (s; notional)
 } bmd_scn_doctrine;
 
 /// A loaded scenario.

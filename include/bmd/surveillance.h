@@ -76,6 +76,8 @@ typedef struct bmd_track_sample {
     double impact_made_s;         ///< time of the update that made it (predictions are made at
                                   ///< most every impact_every_s and carried between)
     double impact_error_m;        ///< distance of the predicted impact from the true one (m)
+    double x_eci[6];              ///< the track's state after the update: ECI position (m) and
+                                  ///< velocity (m/s) at t_s
 } bmd_track_sample;
 
 /// Options of the tracking run.
@@ -87,6 +89,8 @@ typedef struct bmd_track_run_opts {
     int reinit_after;             ///< gated measurements in a row (one radar) that declare the
                                   ///< track lost and start it again; 0: never (default 3)
     double t_end_s;               ///< no updates after this time (s; default +inf)
+    double impact_until_s;        ///< no new impact predictions after this time (s; default
+                                  ///< +inf); the last one is carried
 } bmd_track_run_opts;
 
 bmd_track_run_opts bmd_track_run_default_opts(void);

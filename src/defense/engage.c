@@ -25,6 +25,12 @@ typedef struct rthreat {
     double value;
     double pred_lat, pred_lon; /* the impact point used for threat evaluation */
     bool predicted;            /* from the track (else the aim point) */
+    /* The track's error at intercept, on a grid of threat-local times from authority: the last
+     * update at least kv_homing_s before, extrapolated (the kill vehicle's last target update
+     * before it homes). +inf where no update is that old. NULL: never tracked. */
+    double *herr;
+    int n_herr;
+    double herr_t0;
     char why[160];
 } rthreat;
 
@@ -46,8 +52,10 @@ void bmd_raid_free(bmd_raid *r)
 {
     if (!r)
         return;
-    for (int i = 0; r->t && i < r->nt; i++)
+    for (int i = 0; r->t && i < r->nt; i++) {
         bmd_traj_free(&r->t[i].tr);
+        free(r->t[i].herr);
+    }
     for (int k = 0; r->prep && k < r->nt * r->ns; k++)
         bmd_intercept_prep_free(r->prep[k]);
     for (int j = 0; r->fly && j < r->ns; j++)
@@ -77,6 +85,64 @@ static bmd_status fail(bmd_raid *r, char *why, int n, bmd_status st, const char 
         snprintf(why, (size_t)n, "%s", msg);
     bmd_raid_free(r);
     return st;
+}
+
+#define HERR_DT 2.0 /* s, the grid of the track's error at intercept */
+
+/* The track's error at intercept times (see rthreat.herr). */
+static bmd_status handover_errors(rthreat *t, const bmd_track_sample *up, int nu,
+                                  const bmd_track_opts *fo, double homing_s)
+{
+    double t0 = t->authority_s;
+    double t1 = t->tr.t_end_s;
+    if (!(t1 > t0) || nu == 0)
+        return BMD_OK;
+    int n = (int)floor((t1 - t0) / HERR_DT) + 1;
+    t->herr = malloc((size_t)n * sizeof *t->herr);
+    if (!t->herr)
+        return BMD_ERR_NOMEM;
+    t->n_herr = n;
+    t->herr_t0 = t0;
+    static const double P0[36] = {0};
+    bmd_track tk;
+    int k_used = -1;
+    int k = -1;
+    for (int g = 0; g < n; g++) {
+        double tg = t0 + g * HERR_DT;
+        while (k + 1 < nu && up[k + 1].t_s <= tg - homing_s)
+            k++;
+        if (k < 0) {
+            t->herr[g] = HUGE_VAL;
+            continue;
+        }
+        if (k != k_used) { /* a newer update: extrapolate from it (else go on from tg - dt) */
+            bmd_track_init(&tk, up[k].t_s, up[k].x_eci, P0);
+            k_used = k;
+        }
+        bmd_vec3 r;
+        if (bmd_track_predict(&tk, tg, fo) != BMD_OK || bmd_traj_state(&t->tr, tg, &r, NULL) !=
+                                                             BMD_OK) {
+            t->herr[g] = HUGE_VAL;
+            continue;
+        }
+        t->herr[g] = bmd_v3_norm(bmd_v3_sub(r, bmd_v3(tk.x[0], tk.x[1], tk.x[2])));
+    }
+    return BMD_OK;
+}
+
+/* The track's error at threat-local time t (linear in the grid; +inf outside it). */
+static double handover_error(const rthreat *t, double tt)
+{
+    if (!t->herr)
+        return HUGE_VAL;
+    double u = (tt - t->herr_t0) / HERR_DT;
+    if (!(u >= 0.0) || u > t->n_herr - 1)
+        return HUGE_VAL;
+    int g = (int)u;
+    if (g >= t->n_herr - 1)
+        return t->herr[t->n_herr - 1];
+    double f = u - g;
+    return (1.0 - f) * t->herr[g] + f * t->herr[g + 1];
 }
 
 /* Preparation tasks (bmd_parallel_for): each writes only its own threat's or site's entries. */
@@ -150,8 +216,10 @@ static bmd_status prep_threat(void *ctx, int i)
         to.filter.beta_kg_m2 = st->missile->v.rv_beta_kg_m2;
         to.impact_every_s = 10.0;
         /* Enough for the prediction to settle (below); a track that has not by then falls
-         * back on its last prediction before authority. */
-        to.t_end_s = fmax(t->authority_s, t->tr.sum.burnout_time_s + 300.0);
+         * back on its last prediction before authority. The track itself runs on to impact:
+         * its error at each intercept decides whether the kill vehicle can divert onto the
+         * threat. */
+        to.impact_until_s = fmax(t->authority_s, t->tr.sum.burnout_time_s + 300.0);
         bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
         bmd_track_sample *up = NULL;
         int nu = 0;
@@ -198,6 +266,12 @@ static bmd_status prep_threat(void *ctx, int i)
                 t->predicted = true;
                 if (up[kk].t_s > t->authority_s)
                     t->authority_s = up[kk].t_s;
+            }
+            bmd_status sh = handover_errors(t, up, nu, &to.filter, s->doctrine.kv_homing_s);
+            if (sh != BMD_OK) {
+                free(up);
+                snprintf(c->msg[i], sizeof c->msg[i], "threats[%d]: track extrapolation failed", i);
+                return sh;
             }
         }
         free(up);
@@ -530,11 +604,19 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
         sh.altitude_m = bw.intercept_altitude_m;
         sh.pk = r->pk[(size_t)i * (size_t)r->ns + (size_t)best];
         sh.from_pool = from_pool;
+        /* The kill vehicle homes on the threat from its last in-flight target update, the
+         * track extrapolated over kv_homing_s: its divert (constant thrust over that time)
+         * moves it at most divert * homing / 2. A larger track error is a miss whatever pk. */
+        sh.handover_error_m = handover_error(t, bw.earliest_intercept_s);
+        sh.divert_reach_m =
+            s->sites[best].interceptor->kv.divert_m_s * s->doctrine.kv_homing_s / 2.0;
+        sh.beyond_divert = !(sh.handover_error_m <= sh.divert_reach_m);
         bmd_rng rng = {seed, bmd_rng_stream(BMD_RNG_CASE, ENG_TAG, (uint32_t)i)};
         for (int q = 0; q < n; q++) {
-            /* Run r, shot q: counter (run << 16) + shot number. */
+            /* Run r, shot q: counter (run << 16) + shot number (drawn whatever the outcome, so
+             * the streams stay aligned). */
             double u = bmd_rng_uniform(rng, (run << 16) + p->shot_no++);
-            if (u < sh.pk)
+            if (u < sh.pk && !sh.beyond_divert)
                 sh.kill = true;
         }
         to->fired += n;

@@ -343,10 +343,12 @@ static bmd_status load_doctrine(ctxs *c, yaml_node_t *n, bmd_scenario *s)
     dc->c2_delay_s = 30.0;
     dc->kill_assessment_s = 10.0;
     dc->impact_settle_m = 25e3;
+    dc->kv_homing_s = 10.0;
     if (!n)
         return BMD_OK;
     static const char *const keys[] = {"mode", "salvo", "max_per_threat", "c2_delay_s",
-                                       "kill_assessment_s", "impact_settle_km", NULL};
+                                       "kill_assessment_s", "impact_settle_km",
+                                       "kv_homing_s", NULL};
     bmd_status st = yd_check_keys(d, n, "doctrine", keys);
     if (st != BMD_OK)
         return st;
@@ -388,6 +390,12 @@ static bmd_status load_doctrine(ctxs *c, yaml_node_t *n, bmd_scenario *s)
         return yd_fail(d, yd_get(d, n, "impact_settle_km"),
                        "doctrine.impact_settle_km: %g: expected more than 0 and at most 20000 km", x);
     dc->impact_settle_m = x * 1e3;
+    if ((st = num(c, n, "kv_homing_s", "doctrine.", false, &dc->kv_homing_s)) != BMD_OK)
+        return st;
+    if (!(dc->kv_homing_s > 0.0 && dc->kv_homing_s <= 600.0))
+        return yd_fail(d, yd_get(d, n, "kv_homing_s"),
+                       "doctrine.kv_homing_s: %g: expected more than 0 and at most 600 s",
+                       dc->kv_homing_s);
     return BMD_OK;
 }
 

@@ -33,6 +33,7 @@ bmd_track_run_opts bmd_track_run_default_opts(void)
     o.impact_every_s = 0.0;
     o.reinit_after = 3;
     o.t_end_s = HUGE_VAL;
+    o.impact_until_s = HUGE_VAL;
     return o;
 }
 
@@ -641,6 +642,7 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
         u->sensor = d->radar;
         u->gated = su == BMD_ERR_RANGE && !reinit;
         u->reinitiated = reinit;
+        memcpy(u->x_eci, tk.x, sizeof u->x_eci);
         bmd_vec3 r;
         bmd_vec3 v;
         bmd_traj_state(threat, d->t, &r, &v);
@@ -648,7 +650,7 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
             bmd_v3_norm(bmd_v3_sub(r, bmd_v3(tk.x[0], tk.x[1], tk.x[2])));
         u->velocity_error_m_s =
             bmd_v3_norm(bmd_v3_sub(v, bmd_v3(tk.x[3], tk.x[4], tk.x[5])));
-        if (d->t - last_impact_t >= to->impact_every_s) {
+        if (d->t - last_impact_t >= to->impact_every_s && d->t <= to->impact_until_s) {
             if (bmd_track_impact(&tk, &fo, &pred) != BMD_OK)
                 pred.valid = false;
             last_impact_t = d->t;
