@@ -139,11 +139,7 @@ int main(int argc, char **argv)
     }
     sc.threats = th;
     sc.n_threats = 50;
-    sc.doctrine.shoot_look_shoot = true;
-    sc.doctrine.salvo = 1;
-    sc.doctrine.max_per_threat = 2;
-    sc.doctrine.c2_delay_s = 30.0;
-    sc.doctrine.kill_assessment_s = 10.0;
+    sc.doctrine = bmd_scn_default_doctrine(); /* shoot-look-shoot, 2 per threat, C2 30 s */
     bmd_raid *raid = NULL;
     char why[256];
     double tr0 = now();

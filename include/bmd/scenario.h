@@ -71,6 +71,9 @@ typedef struct bmd_scn_doctrine {
                                       ///< error over this time (s; notional)
 } bmd_scn_doctrine;
 
+/// The doctrine a scenario file gets for what it does not say (docs/scenario-format.md).
+bmd_scn_doctrine bmd_scn_default_doctrine(void);
+
 /// A loaded scenario.
 typedef struct bmd_scenario {
     char name[128];

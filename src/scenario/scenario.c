@@ -333,17 +333,25 @@ static bmd_status load_assets(ctxs *c, yaml_node_t *seq, bmd_scenario *s)
     return BMD_OK;
 }
 
+bmd_scn_doctrine bmd_scn_default_doctrine(void)
+{
+    bmd_scn_doctrine dc;
+    memset(&dc, 0, sizeof dc);
+    dc.shoot_look_shoot = true;
+    dc.salvo = 1;
+    dc.max_per_threat = 2;
+    dc.c2_delay_s = 30.0;
+    dc.kill_assessment_s = 10.0;
+    dc.impact_settle_m = 25e3;
+    dc.kv_homing_s = 10.0;
+    return dc;
+}
+
 static bmd_status load_doctrine(ctxs *c, yaml_node_t *n, bmd_scenario *s)
 {
     yd *d = &c->L.d;
     bmd_scn_doctrine *dc = &s->doctrine;
-    dc->shoot_look_shoot = true;
-    dc->salvo = 1;
-    dc->max_per_threat = 2;
-    dc->c2_delay_s = 30.0;
-    dc->kill_assessment_s = 10.0;
-    dc->impact_settle_m = 25e3;
-    dc->kv_homing_s = 10.0;
+    *dc = bmd_scn_default_doctrine();
     if (!n)
         return BMD_OK;
     static const char *const keys[] = {"mode", "salvo", "max_per_threat", "c2_delay_s",
