@@ -136,6 +136,7 @@ int cmd_engage(int argc, char **argv)
                 json_num(e, "predicted_impact_lat_deg", t->predicted_lat_rad / BMD_DEG);
                 json_num(e, "predicted_impact_lon_deg", t->predicted_lon_rad / BMD_DEG);
             }
+            cJSON_AddBoolToObject(e, "planned_on_track", t->planned_on_track);
             cJSON_AddNumberToObject(e, "interceptors_assigned", t->assigned);
             cJSON_AddNumberToObject(e, "interceptors_fired", t->fired);
             cJSON_AddNumberToObject(e, "interceptors_from_pool", t->from_pool);

@@ -66,6 +66,8 @@ typedef struct bmd_threat_outcome {
     bool predicted_impact;  ///< the threat evaluation used the track's predicted impact point
                             ///< (else, never tracked: its aim point)
     double predicted_lat_rad, predicted_lon_rad; ///< that point
+    bool planned_on_track;  ///< windows solved on the trajectory flown from the track's state
+                            ///< (else on the truth: never tracked)
     int asset;              ///< defended asset it threatens (-1: none)
     double value;           ///< the value at stake
     int assigned;           ///< interceptors the battle manager assigned

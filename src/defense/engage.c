@@ -31,6 +31,10 @@ typedef struct rthreat {
     double *herr;
     int n_herr;
     double herr_t0;
+    /* What the battle manager plans on: the trajectory flown from the track's state at the
+     * update that gave the threat evaluation (tracked = true), else the truth. */
+    bmd_trajectory plan;
+    bool tracked;
     char why[160];
 } rthreat;
 
@@ -54,6 +58,7 @@ void bmd_raid_free(bmd_raid *r)
         return;
     for (int i = 0; r->t && i < r->nt; i++) {
         bmd_traj_free(&r->t[i].tr);
+        bmd_traj_free(&r->t[i].plan);
         free(r->t[i].herr);
     }
     for (int k = 0; r->prep && k < r->nt * r->ns; k++)
@@ -164,6 +169,7 @@ static bmd_status prep_threat(void *ctx, int i)
     const bmd_scn_threat *st = &s->threats[i];
     rthreat *t = &r->t[i];
     bmd_traj_init(&t->tr);
+    bmd_traj_init(&t->plan);
     t->launch_s = st->launch_time_s;
     bmd_aim aim;
     memset(&aim, 0, sizeof aim);
@@ -266,6 +272,16 @@ static bmd_status prep_threat(void *ctx, int i)
                 t->predicted = true;
                 if (up[kk].t_s > t->authority_s)
                     t->authority_s = up[kk].t_s;
+                /* The engagement is planned on the track: its state at that update flown on
+                 * with the filter's dynamics (gravity with J2, drag on the RV's beta). */
+                bmd_flight_opts pf = fo;
+                pf.earth = to.filter.earth;
+                pf.atmosphere = to.filter.drag && to.filter.beta_kg_m2 > 0.0;
+                if (bmd_fly_state(up[kk].t_s, up[kk].x_eci, to.filter.beta_kg_m2, &pf, &t->plan) ==
+                    BMD_OK)
+                    t->tracked = true;
+                else
+                    bmd_traj_free(&t->plan);
             }
             bmd_status sh = handover_errors(t, up, nu, &to.filter, s->doctrine.kv_homing_s);
             if (sh != BMD_OK) {
@@ -360,7 +376,8 @@ bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid
         int best_reason = -1;
         for (int j = 0; j < r->ns; j++) {
             size_t k = (size_t)i * (size_t)r->ns + (size_t)j;
-            if (bmd_intercept_prepare(&t->tr, r->fly[j], 1.0, &r->prep[k]) != BMD_OK ||
+            if (bmd_intercept_prepare(t->tracked ? &t->plan : &t->tr, r->fly[j], 1.0,
+                                      &r->prep[k]) != BMD_OK ||
                 bmd_intercept_solve_prepared(r->prep[k], &s->sites[j].interceptor->kv, t_min,
                                              &r->win[k]) != BMD_OK) {
                 free(pk);
@@ -540,6 +557,7 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
         to->predicted_impact = t->predicted;
         to->predicted_lat_rad = t->pred_lat;
         to->predicted_lon_rad = t->pred_lon;
+        to->planned_on_track = t->tracked;
         snprintf(to->why, sizeof to->why, "%s", t->why);
         for (int j = 0; j < r->ns; j++) {
             int x = reserve[(size_t)i * (size_t)r->ns + (size_t)j];
