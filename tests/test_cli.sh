@@ -190,6 +190,10 @@ expect_fail 2 'unknown interceptor "sm9"' feasibility --threat shahab-3 --launch
 expect_fail 2 'under the sea floor' feasibility "${F[@]}" --site 38.5,36 --site-altitude-m -3000
 expect_fail 2 '--cue: "psychic"' feasibility "${F[@]}" --site 38.5,36 --cue psychic
 expect_fail 2 '--site is required' feasibility "${F[@]}"
+# An interceptor that cannot fly (no thrust): the catalog names the file and line.
+cp -r "$BMDSIM_DATA" "$tmp/data0"
+sed -i '0,/isp_vac_s: {value: [0-9.]*/s//isp_vac_s: {value: 0.001/' "$tmp/data0/interceptors/sm3-ia.yaml"
+BMDSIM_DATA="$tmp/data0" expect_fail 2 'sm3-ia.yaml:5:1: stages[0]: thrust at launch' feasibility "${F[@]}" --site 38.5,36
 expect_fail 3 'beyond the maximum range' feasibility --threat shahab-3 --launch 38.08,46.29 --target 38.95,-77.01 --interceptor sm3-ia --site 38.5,36
 expect_fail 2 'outside (0.5, 11]' feasibility "${F[@]}" --site 38.5,36 --burnout-speed-km-s 20
 
