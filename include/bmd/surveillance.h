@@ -88,7 +88,6 @@ typedef struct bmd_track_run_opts {
     double impact_every_s;        ///< predict the impact at most this often (s); 0: every update
     int reinit_after;             ///< gated measurements in a row (one radar) that declare the
                                   ///< track lost and start it again; 0: never (default 3)
-    double t_end_s;               ///< no updates after this time (s; default +inf)
     double impact_until_s;        ///< no new impact predictions after this time (s; default
                                   ///< +inf); the last one is carried
 } bmd_track_run_opts;

@@ -32,7 +32,6 @@ bmd_track_run_opts bmd_track_run_default_opts(void)
     o.q_boost_m_s2 = 30.0;
     o.impact_every_s = 0.0;
     o.reinit_after = 3;
-    o.t_end_s = HUGE_VAL;
     o.impact_until_s = HUGE_VAL;
     return o;
 }
@@ -607,8 +606,6 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
     int nu = 0;
     for (int k = second + 1; k < dl.n; k++) {
         const det *d = &dl.d[k];
-        if (d->t > to->t_end_s)
-            break;
         if (!d->confirmed)
             continue;
         fo.q_accel_m_s2 = d->t < t_bo ? to->q_boost_m_s2 : to->filter.q_accel_m_s2;
