@@ -74,6 +74,7 @@ int cmd_run(int argc, char **argv);
 int cmd_detect(int argc, char **argv);
 int cmd_track(int argc, char **argv);
 int cmd_feasibility(int argc, char **argv);
+int cmd_threshold(int argc, char **argv);
 int cmd_engage(int argc, char **argv);
 
 #endif

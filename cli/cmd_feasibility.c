@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_feasibility.c: bmdsim feasibility: can this interceptor, from this site, cued by these
- * sensors, engage this missile; and if not, why not. */
+ * sensors, engage this missile; and if not, why not. bmdsim threshold: the least burnout speed
+ * at which it could. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "scene.h"
@@ -41,68 +43,241 @@ static const cue_mode modes[] = {
     {"site-radar", "spy-1d", true, 10.0},
 };
 
-int cmd_feasibility(int argc, char **argv)
-{
-    static const char *C = "feasibility";
-    static const opt_spec spec[] = {{"threat", true},      {"launch", true},
-                                    {"target", true},      {"site", true},
-                                    {"interceptor", true}, {"site-altitude-m", true},
-                                    {"cue", true},         {"burnout-speed-km-s", true},
-                                    {"seed", true},        {"format", true},
-                                    {"help", false},       {0}};
-    opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
-    if (o.n_pos) {
-        cli_error(C, "unexpected argument \"%s\" (see bmdsim feasibility --help)", o.pos[0]);
-        return EXIT_USAGE;
-    }
+
+static const char help_threshold[] =
+    "usage: bmdsim threshold --threat ID --launch LAT,LON --target LAT,LON --site LAT,LON\n"
+    "                        [--interceptor ID] [--site-altitude-m H]\n"
+    "                        [--cue ideal|early-warning|forward-radar|site-radar]\n"
+    "                        [--seed S] [--format json|text]\n"
+    "\n"
+    "The least burnout speed at which an interceptor from the site could engage the threat: the\n"
+    "interceptor (default sm3-iib; its kill vehicle's limits are kept) scaled to each burnout\n"
+    "speed as bmdsim feasibility --burnout-speed-km-s does, and the speed found by bisection\n"
+    "between 1 and 9 km/s to 0.05 km/s. Prints min_burnout_speed_km_s (null when even 9 km/s does\n"
+    "not suffice) with the window at that speed, and the reason at the speed just below. The\n"
+    "bisection assumes that a faster interceptor engages whatever a slower one does; the answer\n"
+    "is checked: engageable at the speed found, not 0.05 km/s below. Cue modes as feasibility.\n";
+
+/* What feasibility and threshold share: the threat flown, the site, the interceptor, and the
+ * earliest launch from the cue mode. */
+typedef struct feas {
+    bmd_catalog *cat;
+    bmd_missile thr;
+    bool thr_owned;
+    bmd_trajectory tr;
+    const bmd_missile *im;
+    const char *iid;
+    double lat, lon, tlat, tlon, slat, slon, sh;
+    const cue_mode *cm;
+    uint64_t seed;
+    double t_min;
     bool json;
-    if (!parse_format(C, &o, &json))
+} feas;
+
+static void feas_free(feas *f)
+{
+    bmd_traj_free(&f->tr);
+    if (f->thr_owned)
+        bmd_missile_free(&f->thr);
+    bmd_catalog_free(f->cat);
+    f->cat = NULL;
+}
+
+/* Parse the shared options, fly the threat, and find the earliest launch. */
+static int feas_setup(feas *f, const char *C, const opts *o, const char *default_interceptor)
+{
+    memset(f, 0, sizeof *f);
+    bmd_traj_init(&f->tr);
+    if (o->n_pos) {
+        cli_error(C, "unexpected argument \"%s\" (see bmdsim %s --help)", o->pos[0], C);
+        return EXIT_USAGE;
+    }
+    if (!parse_format(C, o, &f->json))
         return EXIT_USAGE;
     static const char *const need[] = {"threat", "launch", "target", "site", "interceptor", NULL};
     for (const char *const *k = need; *k; k++)
-        if (!opt_has(&o, *k)) {
-            cli_error(C, "--%s is required (see bmdsim feasibility --help)", *k);
+        if (!opt_has(o, *k) && !(strcmp(*k, "interceptor") == 0 && default_interceptor)) {
+            cli_error(C, "--%s is required (see bmdsim %s --help)", *k, C);
             return EXIT_USAGE;
         }
-    double lat;
-    double lon;
-    double tlat;
-    double tlon;
-    double slat;
-    double slon;
-    double sh = 0.0;
-    if (!parse_latlon(C, "launch", opt_get(&o, "launch"), &lat, &lon, NULL) ||
-        !parse_latlon(C, "target", opt_get(&o, "target"), &tlat, &tlon, NULL) ||
-        !parse_latlon(C, "site", opt_get(&o, "site"), &slat, &slon, NULL))
+    f->sh = 0.0;
+    if (!parse_latlon(C, "launch", opt_get(o, "launch"), &f->lat, &f->lon, NULL) ||
+        !parse_latlon(C, "target", opt_get(o, "target"), &f->tlat, &f->tlon, NULL) ||
+        !parse_latlon(C, "site", opt_get(o, "site"), &f->slat, &f->slon, NULL))
         return EXIT_USAGE;
-    if (opt_has(&o, "site-altitude-m")) {
-        if (!parse_double(C, "site-altitude-m", opt_get(&o, "site-altitude-m"), &sh))
+    if (opt_has(o, "site-altitude-m")) {
+        if (!parse_double(C, "site-altitude-m", opt_get(o, "site-altitude-m"), &f->sh))
             return EXIT_USAGE;
-        if (sh < -500.0 || sh > 6000.0) {
+        if (f->sh < -500.0 || f->sh > 6000.0) {
             cli_error(C, "--site-altitude-m: %g m is outside [-500, 6000] m (a site under the sea "
                          "floor or in the air)",
-                      sh);
+                      f->sh);
             return EXIT_USAGE;
         }
     }
-    const cue_mode *cm = &modes[0];
-    if (opt_has(&o, "cue")) {
-        const char *c = opt_get(&o, "cue");
-        cm = NULL;
+    f->cm = &modes[0];
+    if (opt_has(o, "cue")) {
+        const char *c = opt_get(o, "cue");
+        f->cm = NULL;
         for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
             if (strcmp(c, modes[i].name) == 0)
-                cm = &modes[i];
-        if (!cm) {
+                f->cm = &modes[i];
+        if (!f->cm) {
             cli_error(C, "--cue: \"%s\": expected ideal, early-warning, forward-radar or site-radar",
                       c);
             return EXIT_USAGE;
         }
+    }
+    f->seed = 1;
+    if (opt_has(o, "seed")) {
+        double s;
+        if (!parse_double(C, "seed", opt_get(o, "seed"), &s) || s < 0.0 || s != floor(s)) {
+            cli_error(C, "--seed: expected a non-negative integer");
+            return EXIT_USAGE;
+        }
+        f->seed = (uint64_t)s;
+    }
+    f->cat = cli_catalog(C);
+    if (!f->cat)
+        return EXIT_USAGE;
+    if (!cli_vehicle(C, "threat", opt_get(o, "threat"), f->cat, &f->thr, &f->thr_owned))
+        return EXIT_USAGE;
+    f->iid = opt_has(o, "interceptor") ? opt_get(o, "interceptor") : default_interceptor;
+    f->im = bmd_catalog_find_interceptor(f->cat, f->iid);
+    if (!f->im) {
+        char ids[400] = "";
+        size_t used = 0;
+        for (int i = 0; i < f->cat->n_interceptors && used < sizeof ids - 40; i++)
+            used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%s", i ? ", " : "",
+                                     f->cat->interceptors[i].v.id);
+        cli_error(C, "--interceptor: unknown interceptor \"%s\" (catalog: %s)", f->iid, ids);
+        return EXIT_USAGE;
+    }
+    int rc = scene_fly_threat(C, &f->thr, f->lat, f->lon, f->tlat, f->tlon, &f->tr);
+    if (rc != EXIT_OK)
+        return rc;
+    /* Earliest launch from the cue mode. */
+    const cue_mode *cm = f->cm;
+    f->t_min = 0.0;
+    if (cm->sensor) {
+        double t_cue = 0.0;
+        const bmd_sensor_entry *se = bmd_catalog_find_sensor(f->cat, cm->sensor);
+        if (!se) {
+            cli_error(C, "--cue %s: the catalog has no sensor %s", cm->name, cm->sensor);
+            return EXIT_USAGE;
+        }
+        bmd_surv_opts so = bmd_surv_default_opts();
+        so.seed = f->seed;
+        if (se->kind == BMD_SENSOR_EARLY_WARNING) {
+            bmd_ew_report rep;
+            bmd_rng rng = {f->seed, bmd_rng_stream(BMD_RNG_EARLY_WARN, 0, 0)};
+            if (bmd_ew_observe(&se->ew, &f->tr, rng, &rep) != BMD_OK) {
+                cli_error(C, "early warning failed");
+                return EXIT_INTERNAL;
+            }
+            t_cue = rep.detected ? rep.t_cue_s : HUGE_VAL;
+        } else {
+            bmd_radar r = se->radar;
+            if (cm->at_site) {
+                r.lat_rad = f->slat * BMD_DEG;
+                r.lon_rad = f->slon * BMD_DEG;
+                r.h_m = f->sh + 25.0;
+            }
+            bmd_sensor_timeline tl;
+            if (bmd_detect(&f->tr, &f->thr.sig, &r, 1, &so, &tl, NULL) != BMD_OK) {
+                cli_error(C, "detection failed");
+                return EXIT_INTERNAL;
+            }
+            t_cue = isfinite(tl.track_confirmed_s) ? tl.track_confirmed_s : HUGE_VAL;
+        }
+        f->t_min = t_cue + cm->delay_s;
+    }
+    return EXIT_OK;
+}
+
+/* The window of the interceptor, scaled to burnout speed vbo_km_s (NaN: as in the catalog).
+ * EXIT_NO_SOLUTION when it cannot be scaled to that speed (said on stderr unless quiet). */
+static int feas_window(const feas *f, const char *C, double vbo_km_s, bool quiet, bmd_intercept *w)
+{
+    bmd_flight_opts fo = bmd_flight_default_opts();
+    bmd_vehicle iv = f->im->v;
+    if (isfinite(vbo_km_s) &&
+        bmd_interceptor_scaled(&f->im->v, vbo_km_s * 1e3, f->slat * BMD_DEG, f->slon * BMD_DEG,
+                               &fo, &iv) != BMD_OK) {
+        if (!quiet)
+            cli_error(C, "%s cannot be scaled to a burnout speed of %g km/s", f->iid, vbo_km_s);
+        return EXIT_NO_SOLUTION;
+    }
+    bmd_flyout *fly = NULL;
+    bmd_flyout_opts fop = bmd_flyout_default_opts();
+    bmd_status sb =
+        bmd_flyout_build(&iv, f->slat * BMD_DEG, f->slon * BMD_DEG, f->sh, &fo, &fop, &fly);
+    if (sb != BMD_OK) {
+        cli_error(C, "--interceptor %s: its fly-out could not be built: %s", f->iid,
+                  bmd_status_str(sb));
+        return EXIT_INTERNAL;
+    }
+    bmd_status si = bmd_intercept_solve(&f->tr, fly, &f->im->kv, f->t_min, 1.0, w);
+    bmd_flyout_free(fly);
+    if (si != BMD_OK) {
+        cli_error(C, "the intercept solver failed");
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
+}
+
+static void window_json(cJSON *r, const bmd_intercept *w)
+{
+    cJSON_AddBoolToObject(r, "engageable", w->engageable);
+    cJSON_AddStringToObject(r, "reason", bmd_intercept_reason_str(w->reason));
+    json_num(r, "earliest_launch_s", w->earliest_launch_s);
+    json_num(r, "earliest_intercept_s", w->earliest_intercept_s);
+    json_num(r, "latest_intercept_s", w->latest_intercept_s);
+    json_num(r, "intercept_altitude_km", w->intercept_altitude_m / 1e3);
+    json_num(r, "closing_speed_km_s", w->closing_speed_m_s / 1e3);
+    json_num(r, "crossing_angle_deg", w->crossing_angle_rad / BMD_DEG);
+    json_num(r, "intercept_range_km", w->intercept_range_m / 1e3);
+    json_num(r, "intercept_lat_deg", w->intercept_lat_rad / BMD_DEG);
+    json_num(r, "intercept_lon_deg", w->intercept_lon_rad / BMD_DEG);
+    json_num(r, "flyout_s", w->flyout_s);
+    json_num(r, "margin_s", w->margin_s);
+}
+
+static void window_text(const bmd_intercept *w, double t_min)
+{
+    printf("  %-26s %s\n", "engageable", w->engageable ? "yes" : "no");
+    printf("  %-26s %s\n", "reason", bmd_intercept_reason_str(w->reason));
+    if (isfinite(t_min))
+        text_row("earliest launch allowed", t_min, "s", 1);
+    else
+        printf("  %-26s %14s\n", "earliest launch allowed", "never (no track)");
+    text_row("earliest launch", w->earliest_launch_s, "s", 1);
+    text_row("earliest intercept", w->earliest_intercept_s, "s", 1);
+    text_row("latest intercept", w->latest_intercept_s, "s", 1);
+    text_row("intercept altitude", w->intercept_altitude_m / 1e3, "km", 1);
+    text_row("intercept ground range", w->intercept_range_m / 1e3, "km", 1);
+    text_row("closing speed", w->closing_speed_m_s / 1e3, "km/s", 2);
+    text_row("crossing angle", w->crossing_angle_rad / BMD_DEG, "deg", 1);
+    if (!w->engageable && w->reason == BMD_INT_TOO_LATE)
+        text_row("launch needed earlier by", w->margin_s, "s", 1);
+}
+
+static const opt_spec feas_spec[] = {{"threat", true},      {"launch", true},
+                                     {"target", true},      {"site", true},
+                                     {"interceptor", true}, {"site-altitude-m", true},
+                                     {"cue", true},         {"burnout-speed-km-s", true},
+                                     {"seed", true},        {"format", true},
+                                     {"help", false},       {0}};
+
+int cmd_feasibility(int argc, char **argv)
+{
+    static const char *C = "feasibility";
+    opts o;
+    if (!opts_parse(&o, C, feas_spec, argc, argv))
+        return EXIT_USAGE;
+    if (opt_has(&o, "help")) {
+        fputs(help, stdout);
+        return EXIT_OK;
     }
     double vbo = NAN;
     if (opt_has(&o, "burnout-speed-km-s")) {
@@ -113,152 +288,150 @@ int cmd_feasibility(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    uint64_t seed = 1;
-    if (opt_has(&o, "seed")) {
-        double s;
-        if (!parse_double(C, "seed", opt_get(&o, "seed"), &s) || s < 0.0 || s != floor(s)) {
-            cli_error(C, "--seed: expected a non-negative integer");
-            return EXIT_USAGE;
-        }
-        seed = (uint64_t)s;
-    }
-    bmd_catalog *cat = cli_catalog(C);
-    if (!cat)
-        return EXIT_USAGE;
-    int rc = EXIT_OK;
-    bmd_missile thr;
-    bool thr_owned = false;
-    bmd_trajectory tr;
-    bmd_traj_init(&tr);
-    bmd_flyout *fly = NULL;
-    if (!cli_vehicle(C, "threat", opt_get(&o, "threat"), cat, &thr, &thr_owned)) {
-        bmd_catalog_free(cat);
-        return EXIT_USAGE;
-    }
-    const char *iid = opt_get(&o, "interceptor");
-    const bmd_missile *im = bmd_catalog_find_interceptor(cat, iid);
-    if (!im) {
-        char ids[400] = "";
-        size_t used = 0;
-        for (int i = 0; i < cat->n_interceptors && used < sizeof ids - 40; i++)
-            used += (size_t)snprintf(ids + used, sizeof ids - used, "%s%s", i ? ", " : "",
-                                     cat->interceptors[i].v.id);
-        cli_error(C, "--interceptor: unknown interceptor \"%s\" (catalog: %s)", iid, ids);
-        rc = EXIT_USAGE;
-        goto done;
-    }
-    rc = scene_fly_threat(C, &thr, lat, lon, tlat, tlon, &tr);
-    if (rc != EXIT_OK)
-        goto done;
-    bmd_flight_opts fo = bmd_flight_default_opts();
-    bmd_vehicle iv = im->v;
-    if (isfinite(vbo)) {
-        bmd_status ss = bmd_interceptor_scaled(&im->v, vbo * 1e3, slat * BMD_DEG, slon * BMD_DEG,
-                                               &fo, &iv);
-        if (ss != BMD_OK) {
-            cli_error(C, "--burnout-speed-km-s: %s cannot be scaled to %g km/s", iid, vbo);
-            rc = EXIT_NO_SOLUTION;
-            goto done;
-        }
-    }
-    /* Earliest launch from the cue mode. */
-    double t_min = 0.0;
-    double t_cue = 0.0;
-    if (cm->sensor) {
-        const bmd_sensor_entry *se = bmd_catalog_find_sensor(cat, cm->sensor);
-        if (!se) {
-            cli_error(C, "--cue %s: the catalog has no sensor %s", cm->name, cm->sensor);
-            rc = EXIT_USAGE;
-            goto done;
-        }
-        bmd_surv_opts so = bmd_surv_default_opts();
-        so.seed = seed;
-        if (se->kind == BMD_SENSOR_EARLY_WARNING) {
-            bmd_ew_report rep;
-            bmd_rng rng = {seed, bmd_rng_stream(BMD_RNG_EARLY_WARN, 0, 0)};
-            if (bmd_ew_observe(&se->ew, &tr, rng, &rep) != BMD_OK) {
-                cli_error(C, "early warning failed");
-                rc = EXIT_INTERNAL;
-                goto done;
-            }
-            t_cue = rep.detected ? rep.t_cue_s : HUGE_VAL;
-        } else {
-            bmd_radar r = se->radar;
-            if (cm->at_site) {
-                r.lat_rad = slat * BMD_DEG;
-                r.lon_rad = slon * BMD_DEG;
-                r.h_m = sh + 25.0;
-            }
-            bmd_sensor_timeline tl;
-            if (bmd_detect(&tr, &thr.sig, &r, 1, &so, &tl, NULL) != BMD_OK) {
-                cli_error(C, "detection failed");
-                rc = EXIT_INTERNAL;
-                goto done;
-            }
-            t_cue = isfinite(tl.track_confirmed_s) ? tl.track_confirmed_s : HUGE_VAL;
-        }
-        t_min = t_cue + cm->delay_s;
-    }
-    bmd_flyout_opts fop = bmd_flyout_default_opts();
-    bmd_status sb = bmd_flyout_build(&iv, slat * BMD_DEG, slon * BMD_DEG, sh, &fo, &fop, &fly);
-    if (sb != BMD_OK) {
-        cli_error(C, "--interceptor %s: its fly-out could not be built: %s", iid, bmd_status_str(sb));
-        rc = EXIT_INTERNAL;
-        goto done;
-    }
+    feas f;
+    int rc = feas_setup(&f, C, &o, NULL);
     bmd_intercept w;
-    if (bmd_intercept_solve(&tr, fly, &im->kv, t_min, 1.0, &w) != BMD_OK) {
-        cli_error(C, "the intercept solver failed");
-        rc = EXIT_INTERNAL;
-        goto done;
+    if (rc == EXIT_OK)
+        rc = feas_window(&f, C, vbo, false, &w);
+    if (rc != EXIT_OK) {
+        feas_free(&f);
+        return rc;
     }
-    if (json) {
+    if (f.json) {
         cJSON *r = cJSON_CreateObject();
-        cJSON_AddBoolToObject(r, "engageable", w.engageable);
-        cJSON_AddStringToObject(r, "reason", bmd_intercept_reason_str(w.reason));
-        json_num(r, "earliest_launch_s", w.earliest_launch_s);
-        json_num(r, "earliest_intercept_s", w.earliest_intercept_s);
-        json_num(r, "latest_intercept_s", w.latest_intercept_s);
-        json_num(r, "intercept_altitude_km", w.intercept_altitude_m / 1e3);
-        json_num(r, "closing_speed_km_s", w.closing_speed_m_s / 1e3);
-        json_num(r, "crossing_angle_deg", w.crossing_angle_rad / BMD_DEG);
-        json_num(r, "intercept_range_km", w.intercept_range_m / 1e3);
-        json_num(r, "intercept_lat_deg", w.intercept_lat_rad / BMD_DEG);
-        json_num(r, "intercept_lon_deg", w.intercept_lon_rad / BMD_DEG);
-        json_num(r, "flyout_s", w.flyout_s);
-        json_num(r, "margin_s", w.margin_s);
-        cJSON_AddStringToObject(r, "cue", cm->name);
-        json_num(r, "earliest_launch_allowed_s", t_min);
-        cJSON_AddStringToObject(r, "threat", thr.v.id);
-        cJSON_AddStringToObject(r, "interceptor", iid);
-        json_num(r, "threat_flight_time_s", tr.sum.flight_time_s);
+        window_json(r, &w);
+        cJSON_AddStringToObject(r, "cue", f.cm->name);
+        json_num(r, "earliest_launch_allowed_s", f.t_min);
+        cJSON_AddStringToObject(r, "threat", f.thr.v.id);
+        cJSON_AddStringToObject(r, "interceptor", f.iid);
+        json_num(r, "threat_flight_time_s", f.tr.sum.flight_time_s);
         json_print(r);
     } else {
         printf("%s from %.3f, %.3f to %.3f, %.3f (flight %.0f s) against %s at %.3f, %.3f, cue %s\n",
-               thr.v.id, lat, lon, tlat, tlon, tr.sum.flight_time_s, iid, slat, slon, cm->name);
+               f.thr.v.id, f.lat, f.lon, f.tlat, f.tlon, f.tr.sum.flight_time_s, f.iid, f.slat,
+               f.slon, f.cm->name);
         if (isfinite(vbo))
             printf("interceptor scaled to a burnout speed of %.2f km/s\n", vbo);
-        printf("  %-26s %s\n", "engageable", w.engageable ? "yes" : "no");
-        printf("  %-26s %s\n", "reason", bmd_intercept_reason_str(w.reason));
-        if (isfinite(t_min))
-            text_row("earliest launch allowed", t_min, "s", 1);
-        else
-            printf("  %-26s %14s\n", "earliest launch allowed", "never (no track)");
-        text_row("earliest launch", w.earliest_launch_s, "s", 1);
-        text_row("earliest intercept", w.earliest_intercept_s, "s", 1);
-        text_row("latest intercept", w.latest_intercept_s, "s", 1);
-        text_row("intercept altitude", w.intercept_altitude_m / 1e3, "km", 1);
-        text_row("intercept ground range", w.intercept_range_m / 1e3, "km", 1);
-        text_row("closing speed", w.closing_speed_m_s / 1e3, "km/s", 2);
-        text_row("crossing angle", w.crossing_angle_rad / BMD_DEG, "deg", 1);
-        if (!w.engageable && w.reason == BMD_INT_TOO_LATE)
-            text_row("launch needed earlier by", w.margin_s, "s", 1);
+        window_text(&w, f.t_min);
     }
-done:
-    bmd_flyout_free(fly);
-    bmd_traj_free(&tr);
-    if (thr_owned)
-        bmd_missile_free(&thr);
-    bmd_catalog_free(cat);
-    return rc;
+    feas_free(&f);
+    return EXIT_OK;
+}
+
+int cmd_threshold(int argc, char **argv)
+{
+    static const char *C = "threshold";
+    opts o;
+    if (!opts_parse(&o, C, feas_spec, argc, argv))
+        return EXIT_USAGE;
+    if (opt_has(&o, "help")) {
+        fputs(help_threshold, stdout);
+        return EXIT_OK;
+    }
+    if (opt_has(&o, "burnout-speed-km-s")) {
+        cli_error(C, "--burnout-speed-km-s: threshold finds it (see bmdsim threshold --help)");
+        return EXIT_USAGE;
+    }
+    feas f;
+    int rc = feas_setup(&f, C, &o, "sm3-iib");
+    if (rc != EXIT_OK) {
+        feas_free(&f);
+        return rc;
+    }
+    /* Bisection on the burnout speed between 1 and 9 km/s, to 0.05 km/s. The top comes down
+     * by 0.5 km/s steps while the interceptor cannot be scaled to it (its stages give the
+     * scaling a limit); at the bottom, a speed it cannot be scaled to engages nothing. */
+    double lo0 = 1.0;
+    double hi0 = 9.0;
+    const double tol = 0.05;
+    bmd_intercept w_hi;
+    bmd_intercept w_lo;
+    memset(&w_hi, 0, sizeof w_hi);
+    memset(&w_lo, 0, sizeof w_lo);
+    int evals = 0;
+    for (;;) {
+        rc = feas_window(&f, C, hi0, true, &w_hi);
+        evals++;
+        if (rc != EXIT_NO_SOLUTION || hi0 - 0.5 <= lo0)
+            break;
+        hi0 -= 0.5;
+    }
+    if (rc == EXIT_NO_SOLUTION)
+        cli_error(C, "%s cannot be scaled to any burnout speed from %g to 9 km/s", f.iid, lo0);
+    double found = NAN;
+    if (rc == EXIT_OK && w_hi.engageable) {
+        rc = feas_window(&f, C, lo0, true, &w_lo);
+        evals++;
+        if (rc == EXIT_NO_SOLUTION) {
+            rc = EXIT_OK;
+            memset(&w_lo, 0, sizeof w_lo);
+            w_lo.reason = BMD_INT_OUT_OF_REACH;
+        }
+        if (rc == EXIT_OK && w_lo.engageable) {
+            found = lo0;
+            w_hi = w_lo;
+        } else if (rc == EXIT_OK) {
+            double lo = lo0;
+            double hi = hi0;
+            while (rc == EXIT_OK && hi - lo > tol) {
+                double mid = 0.5 * (lo + hi);
+                bmd_intercept w;
+                rc = feas_window(&f, C, mid, true, &w);
+                evals++;
+                if (rc == EXIT_NO_SOLUTION) { /* too weak to be scaled there: engages nothing */
+                    rc = EXIT_OK;
+                    lo = mid;
+                    continue;
+                }
+                if (rc != EXIT_OK)
+                    break;
+                if (w.engageable) {
+                    hi = mid;
+                    w_hi = w;
+                } else {
+                    lo = mid;
+                    w_lo = w;
+                }
+            }
+            found = hi;
+        }
+    }
+    if (rc != EXIT_OK) {
+        feas_free(&f);
+        return rc;
+    }
+    if (f.json) {
+        cJSON *r = cJSON_CreateObject();
+        json_num(r, "min_burnout_speed_km_s", found);
+        json_num(r, "max_burnout_speed_tried_km_s", hi0);
+        cJSON_AddStringToObject(r, "interceptor", f.iid);
+        cJSON_AddStringToObject(r, "cue", f.cm->name);
+        json_num(r, "earliest_launch_allowed_s", f.t_min);
+        cJSON_AddStringToObject(r, "threat", f.thr.v.id);
+        json_num(r, "threat_flight_time_s", f.tr.sum.flight_time_s);
+        cJSON_AddNumberToObject(r, "evaluations", evals);
+        cJSON *at = cJSON_AddObjectToObject(r, "at_threshold");
+        window_json(at, &w_hi);
+        if (isfinite(found) && found > lo0)
+            cJSON_AddStringToObject(r, "reason_below", bmd_intercept_reason_str(w_lo.reason));
+        json_print(r);
+    } else {
+        printf("%s from %.3f, %.3f to %.3f, %.3f (flight %.0f s) against %s scaled, at %.3f, "
+               "%.3f, cue %s\n",
+               f.thr.v.id, f.lat, f.lon, f.tlat, f.tlon, f.tr.sum.flight_time_s, f.iid, f.slat,
+               f.slon, f.cm->name);
+        if (!isfinite(found)) {
+            printf("  no burnout speed up to %.1f km/s suffices: %s\n", hi0,
+                   bmd_intercept_reason_str(w_hi.reason));
+        } else {
+            printf("  %-26s %14.2f km/s (%d fly-out tables)\n", "least burnout speed", found,
+                   evals);
+            if (found > lo0)
+                printf("  %-26s %s\n", "just below it", bmd_intercept_reason_str(w_lo.reason));
+            printf("at that speed:\n");
+            window_text(&w_hi, f.t_min);
+        }
+    }
+    feas_free(&f);
+    return EXIT_OK;
 }

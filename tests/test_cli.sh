@@ -48,7 +48,7 @@ PY
 # Usage and help.
 "$B" --version | grep -q '^bmdsim [0-9]' && ok || bad "--version"
 "$B" --help | grep -q 'trajectory' && ok || bad "--help"
-for c in run trajectory catalog atmosphere; do
+for c in run trajectory catalog atmosphere detect track feasibility threshold engage; do
   "$B" "$c" --help | grep -q "usage: bmdsim $c" && ok || bad "$c --help"
 done
 expect_fail 2 'unknown command "fly"' fly
@@ -190,6 +190,15 @@ expect_fail 2 'unknown interceptor "sm9"' feasibility --threat shahab-3 --launch
 expect_fail 2 'under the sea floor' feasibility "${F[@]}" --site 38.5,36 --site-altitude-m -3000
 expect_fail 2 '--cue: "psychic"' feasibility "${F[@]}" --site 38.5,36 --cue psychic
 expect_fail 2 '--site is required' feasibility "${F[@]}"
+# threshold: the least burnout speed, checked with feasibility on both sides of it.
+"$B" threshold "${F[@]}" --site 38.5,36 --format json >"$tmp/th.json" 2>"$tmp/err" || bad "threshold: $(cat "$tmp/err")"
+vth=$(/usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); v=d['min_burnout_speed_km_s']; assert d['at_threshold']['engageable']; print(v)" "$tmp/th.json") && ok || bad "threshold contract"
+vbelow=$(/usr/bin/python3 -c "print(round(float('$vth') - 0.06, 3))")
+"$B" feasibility "${F[@]}" --site 38.5,36 --burnout-speed-km-s "$vth" --format json >"$tmp/fa.json" 2>/dev/null
+"$B" feasibility "${F[@]}" --site 38.5,36 --burnout-speed-km-s "$vbelow" --format json >"$tmp/fb.json" 2>/dev/null
+/usr/bin/python3 -c "import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); assert a['engageable'] and not b['engageable'], (a['reason'], b['reason'])" "$tmp/fa.json" "$tmp/fb.json" && ok || bad "threshold $vth not confirmed by feasibility at it and at $vbelow"
+expect_fail 2 'threshold finds it' threshold "${F[@]}" --site 38.5,36 --burnout-speed-km-s 3
+expect_fail 2 '--site is required' threshold --threat shahab-3 --launch 38.08,46.29 --target 39.93,32.86
 # An interceptor that cannot fly (no thrust): the catalog names the file and line.
 cp -r "$BMDSIM_DATA" "$tmp/data0"
 sed -i '0,/isp_vac_s: {value: [0-9.]*/s//isp_vac_s: {value: 0.001/' "$tmp/data0/interceptors/sm3-ia.yaml"
