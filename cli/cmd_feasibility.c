@@ -4,13 +4,14 @@
  * at which it could. */
 #include <math.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "scene.h"
 
 static const char help[] =
     "usage: bmdsim feasibility --threat ID --launch LAT,LON --target LAT,LON --site LAT,LON\n"
-    "                          --interceptor ID [--site-altitude-m H]\n"
+    "                          --interceptor ID|FILE [--site-altitude-m H]\n"
     "                          [--cue ideal|early-warning|forward-radar|site-radar]\n"
     "                          [--burnout-speed-km-s V] [--seed S] [--format json|text]\n"
     "\n"
@@ -46,7 +47,7 @@ static const cue_mode modes[] = {
 
 static const char help_threshold[] =
     "usage: bmdsim threshold --threat ID --launch LAT,LON --target LAT,LON --site LAT,LON\n"
-    "                        [--interceptor ID] [--site-altitude-m H]\n"
+    "                        [--interceptor ID|FILE] [--site-altitude-m H]\n"
     "                        [--cue ideal|early-warning|forward-radar|site-radar]\n"
     "                        [--seed S] [--format json|text]\n"
     "\n"
@@ -66,6 +67,8 @@ typedef struct feas {
     bool thr_owned;
     bmd_trajectory tr;
     const bmd_missile *im;
+    bmd_missile im_file;   /* an interceptor given as a file */
+    bool im_owned;
     const char *iid;
     double lat, lon, tlat, tlon, slat, slon, sh;
     const cue_mode *cm;
@@ -79,6 +82,9 @@ static void feas_free(feas *f)
     bmd_traj_free(&f->tr);
     if (f->thr_owned)
         bmd_missile_free(&f->thr);
+    if (f->im_owned)
+        bmd_missile_free(&f->im_file);
+    f->im_owned = false;
     bmd_catalog_free(f->cat);
     f->cat = NULL;
 }
@@ -144,6 +150,28 @@ static int feas_setup(feas *f, const char *C, const opts *o, const char *default
         return EXIT_USAGE;
     f->iid = opt_has(o, "interceptor") ? opt_get(o, "interceptor") : default_interceptor;
     f->im = bmd_catalog_find_interceptor(f->cat, f->iid);
+    struct stat sb;
+    if (!f->im && (strchr(f->iid, '/') || strstr(f->iid, ".yaml") || stat(f->iid, &sb) == 0)) {
+        /* A vehicle file in the catalog's own format, with its kill_vehicle section. */
+        char drag[1024];
+        snprintf(drag, sizeof drag, "%s/drag.yaml", bmd_data_dir());
+        bmd_load_error err;
+        if (bmd_missile_load_file(f->iid, drag, false, &f->im_file, &err) != BMD_OK) {
+            if (err.line > 0)
+                cli_error(C, "--interceptor: %s:%d:%d: %s", err.file, err.line, err.col, err.msg);
+            else
+                cli_error(C, "--interceptor: %s: %s", err.file, err.msg);
+            return EXIT_USAGE;
+        }
+        f->im_owned = true;
+        if (!f->im_file.interceptor) {
+            cli_error(C, "--interceptor: %s is a missile file, not an interceptor (it has no "
+                         "kill_vehicle section)",
+                      f->iid);
+            return EXIT_USAGE;
+        }
+        f->im = &f->im_file;
+    }
     if (!f->im) {
         char ids[400] = "";
         size_t used = 0;
@@ -303,12 +331,12 @@ int cmd_feasibility(int argc, char **argv)
         cJSON_AddStringToObject(r, "cue", f.cm->name);
         json_num(r, "earliest_launch_allowed_s", f.t_min);
         cJSON_AddStringToObject(r, "threat", f.thr.v.id);
-        cJSON_AddStringToObject(r, "interceptor", f.iid);
+        cJSON_AddStringToObject(r, "interceptor", f.im->v.id);
         json_num(r, "threat_flight_time_s", f.tr.sum.flight_time_s);
         json_print(r);
     } else {
         printf("%s from %.3f, %.3f to %.3f, %.3f (flight %.0f s) against %s at %.3f, %.3f, cue %s\n",
-               f.thr.v.id, f.lat, f.lon, f.tlat, f.tlon, f.tr.sum.flight_time_s, f.iid, f.slat,
+               f.thr.v.id, f.lat, f.lon, f.tlat, f.tlon, f.tr.sum.flight_time_s, f.im->v.id, f.slat,
                f.slon, f.cm->name);
         if (isfinite(vbo))
             printf("interceptor scaled to a burnout speed of %.2f km/s\n", vbo);
@@ -404,7 +432,7 @@ int cmd_threshold(int argc, char **argv)
         cJSON *r = cJSON_CreateObject();
         json_num(r, "min_burnout_speed_km_s", found);
         json_num(r, "max_burnout_speed_tried_km_s", hi0);
-        cJSON_AddStringToObject(r, "interceptor", f.iid);
+        cJSON_AddStringToObject(r, "interceptor", f.im->v.id);
         cJSON_AddStringToObject(r, "cue", f.cm->name);
         json_num(r, "earliest_launch_allowed_s", f.t_min);
         cJSON_AddStringToObject(r, "threat", f.thr.v.id);
@@ -418,7 +446,7 @@ int cmd_threshold(int argc, char **argv)
     } else {
         printf("%s from %.3f, %.3f to %.3f, %.3f (flight %.0f s) against %s scaled, at %.3f, "
                "%.3f, cue %s\n",
-               f.thr.v.id, f.lat, f.lon, f.tlat, f.tlon, f.tr.sum.flight_time_s, f.iid, f.slat,
+               f.thr.v.id, f.lat, f.lon, f.tlat, f.tlon, f.tr.sum.flight_time_s, f.im->v.id, f.slat,
                f.slon, f.cm->name);
         if (!isfinite(found)) {
             printf("  no burnout speed up to %.1f km/s suffices: %s\n", hi0,

@@ -203,6 +203,14 @@ expect_fail 2 '--site is required' threshold --threat shahab-3 --launch 38.08,46
 cp -r "$BMDSIM_DATA" "$tmp/data0"
 sed -i '0,/isp_vac_s: {value: [0-9.]*/s//isp_vac_s: {value: 0.001/' "$tmp/data0/interceptors/sm3-ia.yaml"
 BMDSIM_DATA="$tmp/data0" expect_fail 2 'sm3-ia.yaml:5:1: stages[0]: thrust at launch' feasibility "${F[@]}" --site 38.5,36
+# --interceptor takes a vehicle file as well as an id: the same answer; a missile file is refused,
+# and so is an interceptor file that cannot fly.
+G=(--threat shahab-3 --launch 38.08,46.29 --target 39.93,32.86 --site 38.5,36 --format json)
+"$B" feasibility "${G[@]}" --interceptor sm3-ia >"$tmp/fi1.json" 2>/dev/null
+"$B" feasibility "${G[@]}" --interceptor "$BMDSIM_DATA/interceptors/sm3-ia.yaml" >"$tmp/fi2.json" 2>"$tmp/err" || bad "feasibility --interceptor FILE: $(cat "$tmp/err")"
+cmp -s "$tmp/fi1.json" "$tmp/fi2.json" && ok || bad "--interceptor FILE differs from the id"
+expect_fail 2 'is a missile file, not an interceptor' feasibility "${G[@]}" --interceptor "$BMDSIM_DATA/missiles/shahab-3.yaml"
+expect_fail 2 'sm3-ia.yaml:5:1: stages[0]: thrust at launch' feasibility "${G[@]}" --interceptor "$tmp/data0/interceptors/sm3-ia.yaml"
 expect_fail 3 'beyond the maximum range' feasibility --threat shahab-3 --launch 38.08,46.29 --target 38.95,-77.01 --interceptor sm3-ia --site 38.5,36
 expect_fail 2 'outside (0.5, 11]' feasibility "${F[@]}" --site 38.5,36 --burnout-speed-km-s 20
 
