@@ -246,6 +246,12 @@ cmp -s "$tmp/e1.json" "$tmp/e2.json" && ok || bad "engage not reproducible for a
 cmp -s "$tmp/m1.json" "$tmp/m3.json" && ok || bad "engage Monte Carlo depends on the thread count"
 /usr/bin/python3 -c "import json,sys; m=json.load(open(sys.argv[1]))['monte_carlo']; p=m['threat_leak_probability']; assert len(p)==4 and all(0<=x<=1 for x in p) and m['runs']==3001" "$tmp/m3.json" && ok || bad "engage per-threat leak probability"
 expect_fail 2 '--threads' engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --threads 0
+# Every ready scenario loads and plays: valid JSON, one entry per threat, no NaN.
+for scn in "$BMDSIM_DATA"/../scenarios/*.yaml; do
+  "$B" engage "$scn" --runs 50 --threads 2 --format json >"$tmp/sc.json" 2>"$tmp/err" || { bad "engage $(basename "$scn"): $(cat "$tmp/err")"; continue; }
+  /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['threats'] and d['monte_carlo']['runs']==50" "$tmp/sc.json" && ok || bad "engage $(basename "$scn") contract"
+  grep -qE "$NONFINITE" "$tmp/sc.json" && bad "NaN in engage $(basename "$scn")" || ok
+done
 printf 'name: x\nsites: []\nthreats: []\n' >"$tmp/empty.yaml"
 expect_fail 2 'the raid is empty' engage "$tmp/empty.yaml"
 printf 'name: x\nsites:\n  - {name: s, lat_deg: 40, lon_deg: 30, interceptor: sm3-ia, inventory: -1}\nthreats:\n  - {missile: shahab-3, launch: [38, 46], target: [40, 33]}\n' >"$tmp/neg.yaml"

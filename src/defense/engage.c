@@ -24,6 +24,7 @@ typedef struct rthreat {
     int asset;
     double value;
     double pred_lat, pred_lon; /* the impact point used for threat evaluation */
+    double pred_sigma_m;       /* its 1-sigma error ellipse's semi-major axis (0: the aim point) */
     bool predicted;            /* from the track (else the aim point) */
     /* The track's error at intercept, on a grid of threat-local times from authority: the last
      * update at least kv_homing_s before, extrapolated (the kill vehicle's last target update
@@ -269,6 +270,8 @@ static bmd_status prep_threat(void *ctx, int i)
             if (kk >= 0) {
                 t->pred_lat = up[kk].impact.lat_rad;
                 t->pred_lon = up[kk].impact.lon_rad;
+                t->pred_sigma_m = isfinite(up[kk].impact.semi_major_m) ? up[kk].impact.semi_major_m
+                                                                       : 0.0;
                 t->predicted = true;
                 if (up[kk].t_s > t->authority_s)
                     t->authority_s = up[kk].t_s;
@@ -298,7 +301,9 @@ static bmd_status prep_threat(void *ctx, int i)
         double d = 0.0;
         bmd_geodesic_inverse(&fo.earth, t->pred_lat, t->pred_lon, s->assets[a].lat_rad,
                              s->assets[a].lon_rad, &d, NULL, NULL);
-        if (d <= s->assets[a].radius_m && s->assets[a].value > t->value) {
+        /* The battle manager defends what the track cannot rule out: the asset's radius
+         * widened by three times the prediction's 1-sigma semi-major axis. */
+        if (d <= s->assets[a].radius_m + 3.0 * t->pred_sigma_m && s->assets[a].value > t->value) {
             t->asset = a;
             t->value = s->assets[a].value;
         }

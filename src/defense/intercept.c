@@ -205,9 +205,11 @@ bmd_status bmd_intercept_solve_prepared(const bmd_intercept_prep *p, const bmd_k
         else if (!any_band)
             out->reason = BMD_INT_ALTITUDE;
         else if (!any_time) {
-            /* Lateness: if even a launch with the threat's own would not do, the interceptor is
-             * too slow (or too far) for this threat; otherwise the track came too late. */
-            bool too_fast = best_late < tr->t_start_s;
+            /* Lateness: if even a launch with the threat's own (time 0) would not do, the
+             * interceptor is too slow (or too far) for this threat; otherwise the track came
+             * too late. (A trajectory planned on a track starts at that track's time, not at
+             * the threat's launch: needing a launch before its start is still lateness.) */
+            bool too_fast = best_late < fmin(tr->t_start_s, 0.0);
             out->reason = !isfinite(t_min) ? BMD_INT_NOT_SEEN
                                            : (too_fast ? BMD_INT_TOO_FAST : BMD_INT_TOO_LATE);
             if (isfinite(t_min))
