@@ -302,8 +302,10 @@ int cmd_run(int argc, char **argv)
                    out[i].res.miss_m, trk);
         }
         printf("\nmissiles: bmdsim catalog; one flight in detail: bmdsim trajectory --help\n"
-               "can a site engage one of them: bmdsim feasibility --help\n"
-               "a raid against the defense: bmdsim engage scenarios/phase1-iran-raid.yaml\n");
+               "can a site engage one of them: bmdsim feasibility --help; at what interceptor "
+               "speed: bmdsim threshold --help\n"
+               "a raid against the defense: bmdsim engage scenarios/phase1-iran-raid.yaml (and the "
+               "other scenarios/)\n");
     }
     const char *dir = opt_get(&o, "out");
     if (dir && !write_out(dir, out))
