@@ -346,7 +346,8 @@ bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid
     if (!r->t || !r->fly || !r->prep || !r->win || !r->x || !r->pk)
         return fail(r, why, why_size, BMD_ERR_NOMEM, "out of memory");
 
-    /* 1. Threats: flights, sensors, threat evaluation (in parallel: independent). */
+    /* 1. Threats (flights, sensors, threat evaluation), then the sites' fly-out tables: in
+     * parallel, each task independent. */
     int nmsg = r->nt > r->ns ? r->nt : r->ns;
     prep_ctx pc = {r, s, bmd_flight_default_opts(), bmd_flyout_default_opts(),
                    calloc((size_t)nmsg, sizeof *pc.msg)};
