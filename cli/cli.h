@@ -58,6 +58,10 @@ void json_print(cJSON *root);
 void text_row(const char *key, double v, const char *unit, int decimals);
 
 /* Load the catalog, printing errors. NULL on failure. */
+/// Report a file's load error: [--opt: ]file:line:col: message (file: message without a line).
+void cli_load_error(const char *cmd, const char *opt, const bmd_load_error *err);
+/// Whether a command-line value names a file rather than a catalog id.
+bool cli_looks_like_file(const char *arg);
 bmd_catalog *cli_catalog(const char *cmd);
 /* Resolve a vehicle: a catalog id, or the path of a vehicle file. Fills *m (owned by the
  * caller, free with bmd_missile_free when *owned). */

@@ -67,10 +67,7 @@ int cmd_engage(int argc, char **argv)
     bmd_scenario sc;
     bmd_load_error err;
     if (bmd_scenario_load(o.pos[0], cat, &sc, &err) != BMD_OK) {
-        if (err.line > 0)
-            cli_error(C, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-        else
-            cli_error(C, "%s: %s", err.file, err.msg);
+        cli_load_error(C, NULL, &err);
         bmd_catalog_free(cat);
         return EXIT_USAGE;
     }

@@ -4,7 +4,6 @@
  * at which it could. */
 #include <math.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <string.h>
 
 #include "scene.h"
@@ -150,20 +149,10 @@ static int feas_setup(feas *f, const char *C, const opts *o, const char *default
         return EXIT_USAGE;
     f->iid = opt_has(o, "interceptor") ? opt_get(o, "interceptor") : default_interceptor;
     f->im = bmd_catalog_find_interceptor(f->cat, f->iid);
-    struct stat sb;
-    if (!f->im && (strchr(f->iid, '/') || strstr(f->iid, ".yaml") || stat(f->iid, &sb) == 0)) {
+    if (!f->im && cli_looks_like_file(f->iid)) {
         /* A vehicle file in the catalog's own format, with its kill_vehicle section. */
-        char drag[1024];
-        snprintf(drag, sizeof drag, "%s/drag.yaml", bmd_data_dir());
-        bmd_load_error err;
-        if (bmd_missile_load_file(f->iid, drag, false, &f->im_file, &err) != BMD_OK) {
-            if (err.line > 0)
-                cli_error(C, "--interceptor: %s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-            else
-                cli_error(C, "--interceptor: %s: %s", err.file, err.msg);
+        if (!cli_vehicle(C, "interceptor", f->iid, f->cat, &f->im_file, &f->im_owned))
             return EXIT_USAGE;
-        }
-        f->im_owned = true;
         if (!f->im_file.interceptor) {
             cli_error(C, "--interceptor: %s is a missile file, not an interceptor (it has no "
                          "kill_vehicle section)",

@@ -35,16 +35,30 @@ void text_row(const char *key, double v, const char *unit, int decimals)
         printf("  %-26s %14s %s\n", key, "-", unit);
 }
 
+void cli_load_error(const char *cmd, const char *opt, const bmd_load_error *err)
+{
+    char pre[64] = "";
+    if (opt)
+        snprintf(pre, sizeof pre, "--%s: ", opt);
+    if (err->line > 0)
+        cli_error(cmd, "%s%s:%d:%d: %s", pre, err->file, err->line, err->col, err->msg);
+    else
+        cli_error(cmd, "%s%s: %s", pre, err->file, err->msg);
+}
+
+bool cli_looks_like_file(const char *arg)
+{
+    struct stat sb;
+    return strchr(arg, '/') || strstr(arg, ".yaml") || stat(arg, &sb) == 0;
+}
+
 bmd_catalog *cli_catalog(const char *cmd)
 {
     bmd_catalog *c = NULL;
     bmd_load_error err;
     bmd_status st = bmd_catalog_load(bmd_data_dir(), &c, &err);
     if (st != BMD_OK) {
-        if (err.line > 0)
-            cli_error(cmd, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-        else
-            cli_error(cmd, "%s: %s", err.file, err.msg);
+        cli_load_error(cmd, NULL, &err);
         return NULL;
     }
     return c;
@@ -59,17 +73,13 @@ bool cli_vehicle(const char *cmd, const char *opt, const char *id_or_path, const
         *m = *found;
         return true;
     }
-    struct stat sb;
-    if (strchr(id_or_path, '/') || strstr(id_or_path, ".yaml") || stat(id_or_path, &sb) == 0) {
+    if (cli_looks_like_file(id_or_path)) {
         char drag[1024];
         snprintf(drag, sizeof drag, "%s/drag.yaml", bmd_data_dir());
         bmd_load_error err;
         bmd_status st = bmd_missile_load_file(id_or_path, drag, false, m, &err);
         if (st != BMD_OK) {
-            if (err.line > 0)
-                cli_error(cmd, "--%s: %s:%d:%d: %s", opt, err.file, err.line, err.col, err.msg);
-            else
-                cli_error(cmd, "--%s: %s: %s", opt, err.file, err.msg);
+            cli_load_error(cmd, opt, &err);
             return false;
         }
         *owned = true;

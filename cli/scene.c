@@ -25,10 +25,7 @@ static bool add_sensor(scene *s, const char *cmd, const char *arg)
     if (!e && (strchr(id, '/') || strstr(id, ".yaml"))) {
         bmd_load_error err;
         if (bmd_sensor_load_file(id, false, &loaded, &err) != BMD_OK) {
-            if (err.line > 0)
-                cli_error(cmd, "--sensor: %s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-            else
-                cli_error(cmd, "--sensor: %s: %s", err.file, err.msg);
+            cli_load_error(cmd, "sensor", &err);
             return false;
         }
         e = &loaded;
@@ -108,10 +105,7 @@ static int scene_from_scenario(scene *s, const char *cmd, const opts *o, const c
     bmd_scenario sc;
     bmd_load_error err;
     if (bmd_scenario_load(path, s->cat, &sc, &err) != BMD_OK) {
-        if (err.line > 0)
-            cli_error(cmd, "%s:%d:%d: %s", err.file, err.line, err.col, err.msg);
-        else
-            cli_error(cmd, "%s: %s", err.file, err.msg);
+        cli_load_error(cmd, NULL, &err);
         return EXIT_USAGE;
     }
     int k = 0;
