@@ -62,19 +62,34 @@ static bool splice(char *buf, size_t n, const char *from, const char *to)
     return true;
 }
 
+/* Load the scenario `text` (written to file `name`) and prepare its raid; NULL (with failed
+ * checks, and nothing left to free) if either fails. */
+static bmd_raid *load_raid(const char *name, const char *text, bmd_scenario *s)
+{
+    bmd_load_error err;
+    bmd_status st = bmd_scenario_load(write_scn(name, text), cat, s, &err);
+    ENSURE(st == BMD_OK);
+    if (st != BMD_OK) {
+        fprintf(stderr, "  %s:%d: %s\n", err.file, err.line, err.msg);
+        return NULL;
+    }
+    bmd_raid *r = NULL;
+    char why[256];
+    ENSURE(bmd_raid_prepare(s, &r, why, sizeof why) == BMD_OK);
+    if (!r) {
+        fprintf(stderr, "  prepare: %s\n", why);
+        bmd_scenario_free(s);
+    }
+    return r;
+}
+
 /* Monte Carlo leak of the scenario `text` (3 independent shots) against 1 - (1 - pk)^3. */
 static void leak_check(const char *text, double pk, bool check_prediction)
 {
     bmd_scenario s;
-    bmd_load_error err;
-    ENSURE(bmd_scenario_load(write_scn("a.yaml", text), cat, &s, &err) == BMD_OK);
-    bmd_raid *r = NULL;
-    char why[256];
-    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
-    if (!r) {
-        fprintf(stderr, "  prepare: %s\n", why);
+    bmd_raid *r = load_raid("a.yaml", text, &s);
+    if (!r)
         return;
-    }
     const long runs = 20000;
     long leaks = 0;
     long fired = 0;
@@ -138,11 +153,7 @@ static void test_determinism(void)
     if (!splice(buf, sizeof buf, "  mode: salvo\n", "  mode: shoot-look-shoot\n"))
         return;
     bmd_scenario s;
-    bmd_load_error err;
-    ENSURE(bmd_scenario_load(write_scn("b.yaml", buf), cat, &s, &err) == BMD_OK);
-    bmd_raid *r = NULL;
-    char why[256];
-    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
+    bmd_raid *r = load_raid("b.yaml", buf, &s);
     if (!r)
         return;
     bmd_raid_result a3;
@@ -191,11 +202,7 @@ static void test_reasons(void)
     if (a)
         memcpy(a, "lat_deg: 48.85, lon_deg: 02.35", strlen("lat_deg: 48.85, lon_deg: 02.35"));
     bmd_scenario s;
-    bmd_load_error err;
-    ENSURE(bmd_scenario_load(write_scn("c.yaml", buf), cat, &s, &err) == BMD_OK);
-    bmd_raid *r = NULL;
-    char why[256];
-    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
+    bmd_raid *r = load_raid("c.yaml", buf, &s);
     if (!r)
         return;
     bmd_raid_result o;
@@ -237,16 +244,9 @@ static void test_dynamic_inventory(void)
              "  kill_assessment_s: 10\n",
              (int)(a - base), base);
     bmd_scenario s;
-    bmd_load_error err;
-    ENSURE(bmd_scenario_load(write_scn("d.yaml", buf), cat, &s, &err) == BMD_OK);
-    bmd_raid *r = NULL;
-    char why[256];
-    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
-    if (!r) {
-        fprintf(stderr, "  prepare: %s (%s:%d: %s)\n", why, err.file, err.line, err.msg);
-        bmd_scenario_free(&s);
+    bmd_raid *r = load_raid("d.yaml", buf, &s);
+    if (!r)
         return;
-    }
     const long runs = 20000;
     long leak[2] = {0, 0};
     long pooled = 0;
@@ -297,15 +297,9 @@ static void test_monte_carlo_threads(void)
     if (!splice(buf, sizeof buf, "  mode: salvo\n", "  mode: shoot-look-shoot\n"))
         return;
     bmd_scenario s;
-    bmd_load_error err;
-    ENSURE(bmd_scenario_load(write_scn("m.yaml", buf), cat, &s, &err) == BMD_OK);
-    bmd_raid *r = NULL;
-    char why[256];
-    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
-    if (!r) {
-        bmd_scenario_free(&s);
+    bmd_raid *r = load_raid("m.yaml", buf, &s);
+    if (!r)
         return;
-    }
     const long runs = 1001;
     long any = 0;
     long leakers = 0;
@@ -406,15 +400,9 @@ static void test_divert(void)
                          : "  kill_assessment_s: 10\n"))
             return;
         bmd_scenario s;
-        bmd_load_error err;
-        ENSURE(bmd_scenario_load(write_scn("v.yaml", buf), cat, &s, &err) == BMD_OK);
-        bmd_raid *r = NULL;
-        char why[256];
-        ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
-        if (!r) {
-            bmd_scenario_free(&s);
+        bmd_raid *r = load_raid("v.yaml", buf, &s);
+        if (!r)
             return;
-        }
         long kills = 0;
         long shots = 0;
         double worst = 0.0;
@@ -453,15 +441,9 @@ static void test_divert(void)
 static void test_planned_on_track(void)
 {
     bmd_scenario s;
-    bmd_load_error err;
-    ENSURE(bmd_scenario_load(write_scn("t.yaml", base), cat, &s, &err) == BMD_OK);
-    bmd_raid *r = NULL;
-    char why[256];
-    ENSURE(bmd_raid_prepare(&s, &r, why, sizeof why) == BMD_OK);
-    if (!r) {
-        bmd_scenario_free(&s);
+    bmd_raid *r = load_raid("t.yaml", base, &s);
+    if (!r)
         return;
-    }
     bmd_raid_result o;
     ENSURE(bmd_raid_play(r, 5, 0, &o) == BMD_OK);
     ENSURE(o.threats[0].planned_on_track);
