@@ -74,6 +74,75 @@ typedef struct bmd_scn_doctrine {
 /// The doctrine a scenario file gets for what it does not say (docs/scenario-format.md).
 bmd_scn_doctrine bmd_scn_default_doctrine(void);
 
+/// The assumption sets of the analyses: how the battle manager first learns of a threat, and so
+/// the earliest launch (the names are those of bmdsim feasibility --cue; docs/defense.md).
+typedef enum bmd_cue {
+    BMD_CUE_IDEAL = 0,          ///< known perfectly from its launch: the kinematic bound
+    BMD_CUE_EARLY_WARNING = 1,  ///< launch on the SBIRS cue, plus a decision delay
+    BMD_CUE_FORWARD_RADAR = 2,  ///< launch on the AN/TPY-2 track at Kurecik, plus C2
+    BMD_CUE_SITE_RADAR = 3      ///< launch on a SPY-1 track from the site itself
+} bmd_cue;
+#define BMD_N_CUES 4
+
+/// "ideal", "early-warning", "forward-radar", "site-radar".
+const char *bmd_cue_name(bmd_cue c);
+/// The cue of a name; false when the name is none of them.
+bool bmd_cue_parse(const char *name, bmd_cue *out);
+
+#define BMD_SCN_MAX_PLACES 32
+#define BMD_SCN_MAX_DELAYS 8
+
+/// A named place of an analysis: a launch area, an ICBM base (with its missile), a target.
+typedef struct bmd_scn_place {
+    char name[64];
+    double lat_rad, lon_rad;
+    const bmd_missile *missile;   ///< the base's missile (bases only; else NULL)
+} bmd_scn_place;
+
+/// A latitude-longitude box (rad), the region of a map.
+typedef struct bmd_scn_region {
+    double lat_min_rad, lat_max_rad, lon_min_rad, lon_max_rad;
+} bmd_scn_region;
+
+/// The analyses a scenario asks for (docs/scenario-format.md, "analyses"). Each is run against
+/// the scenario's sites and sensors.
+typedef struct bmd_scn_analyses {
+    bool defended_area;
+    struct {
+        const bmd_missile *missile;                      ///< the threat type
+        int n_launch_areas;
+        bmd_scn_place launch_areas[BMD_SCN_MAX_PLACES];  ///< one map per launch area
+        bmd_cue cue;                                     ///< default forward-radar
+        double grid_deg;                                 ///< default 0.5
+        bmd_scn_region region;                           ///< default Europe: 34..72 N, -25..45 E
+    } da;
+    bool feasibility_matrix;
+    struct bmd_scn_fm {
+        int n_bases;
+        bmd_scn_place bases[BMD_SCN_MAX_PLACES];         ///< ICBM bases, each with its missile
+        int n_targets;
+        bmd_scn_place targets[BMD_SCN_MAX_PLACES];       ///< aim points
+        int n_cues;
+        bmd_cue cues[BMD_N_CUES];                        ///< default: all four
+        int n_delays;
+        double delays_s[BMD_SCN_MAX_DELAYS];             ///< extra launch delays; default {0}
+    } fm;
+    bool guarantees;
+    struct {
+        double burnout_speed_m_s;      ///< the speed of the safe-zone map; default 5500 (IIB)
+        const bmd_missile *interceptor;///< whose stages are scaled, kill vehicle kept; sm3-iib
+        bmd_cue cue;                   ///< default ideal (the kinematic bound)
+        double grid_deg;               ///< default 0.5
+        bmd_scn_region region;         ///< default Europe and the northern seas: 30..75 N,
+                                       ///< -30..45 E
+    } gu;                              ///< bases and targets: those of fm
+    bool kaliningrad;
+} bmd_scn_analyses;
+
+/// The analyses' defaults (the comments above), none of them asked for; gu.interceptor is the
+/// catalog's sm3-iib (NULL when cat is NULL or has none).
+void bmd_scn_default_analyses(const bmd_catalog *cat, bmd_scn_analyses *out);
+
 /// A loaded scenario.
 typedef struct bmd_scenario {
     char name[128];
@@ -89,9 +158,14 @@ typedef struct bmd_scenario {
     int n_assets;
     bmd_scn_asset assets[BMD_SCN_MAX_ASSETS];
     bmd_scn_doctrine doctrine;
+    bmd_scn_analyses analyses;   ///< the analyses to run (none when the file asks for none)
 } bmd_scenario;
 
-/// Load a scenario file against a catalog (which must outlive it). On error, err says where.
+/// Load a scenario file against a catalog (which must outlive it). A file may include others
+/// (`include: FILE` or `include: [F1, F2]`, relative to it): they are read first, and each
+/// top-level key of a later file, or each analysis under `analyses:`, replaces theirs
+/// (docs/scenario-format.md). On error, err names the file the offending value is in, its
+/// line:column, the field and what was expected.
 bmd_status bmd_scenario_load(const char *path, const bmd_catalog *cat, bmd_scenario *out,
                              bmd_load_error *err);
 void bmd_scenario_free(bmd_scenario *s);

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* scenario.c: scenario files: sensors, sites, threats, assets, doctrine (docs/scenario-format.md).
- * Every number may be written bare or as {value: ..., source: "..."}; every error names
- * file:line:column and the field. */
+/* scenario.c: scenario files: includes and overrides, sensors, sites, threats, assets, doctrine,
+ * analyses (docs/scenario-format.md). Every number may be written bare or as
+ * {value: ..., source: "..."}; every error names file:line:column and the field.
+ *
+ * Includes: each file is its own libyaml document. The files are loaded depth first (a file's
+ * includes before the file itself), which gives their precedence; each top-level key (and each
+ * analysis) is then read from the last document that has it, so an error names the file the
+ * offending value is in. */
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include "bmd/scenario.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +20,25 @@
 #include "bmd/constants.h"
 #include "sourced.h"
 
+#define SCN_MAX_FILES 32  /* documents in one scenario, includes counted */
+#define SCN_MAX_DEPTH 8   /* includes nested at most this deep */
+
+/* One file of a scenario: its document, the path it was opened by, its canonical path. */
+typedef struct scn_file {
+    yd d;
+    char *path;
+    char *real;
+} scn_file;
+
 typedef struct ctxs {
-    sourced L;
+    sourced L;          /* L.d: a copy of the document being read (files[k].d), never freed */
     const bmd_catalog *cat;
     bmd_param *params;  /* recorded, then dropped: a scenario keeps no provenance list yet */
     int n_params;
+    scn_file files[SCN_MAX_FILES];  /* in the order they were opened; files[0] the scenario */
+    int n_files;
+    int order[SCN_MAX_FILES];       /* precedence: later entries override earlier ones */
+    int n_order;
 } ctxs;
 
 static bmd_status num(ctxs *c, yaml_node_t *map, const char *key, const char *prefix,
@@ -407,47 +429,568 @@ static bmd_status load_doctrine(ctxs *c, yaml_node_t *n, bmd_scenario *s)
     return BMD_OK;
 }
 
+/* ---- Analyses ---------------------------------------------------------------------------- */
+
+static const char *const cue_names[BMD_N_CUES] = {"ideal", "early-warning", "forward-radar",
+                                                  "site-radar"};
+
+const char *bmd_cue_name(bmd_cue c)
+{
+    if ((int)c < 0 || (int)c >= BMD_N_CUES)
+        return "(unknown cue)";
+    return cue_names[c];
+}
+
+bool bmd_cue_parse(const char *name, bmd_cue *out)
+{
+    if (!name)
+        return false;
+    for (int i = 0; i < BMD_N_CUES; i++)
+        if (strcmp(name, cue_names[i]) == 0) {
+            *out = (bmd_cue)i;
+            return true;
+        }
+    return false;
+}
+
+static bmd_scn_region region_deg(double lat_min, double lat_max, double lon_min, double lon_max)
+{
+    bmd_scn_region r;
+    r.lat_min_rad = lat_min * BMD_DEG;
+    r.lat_max_rad = lat_max * BMD_DEG;
+    r.lon_min_rad = lon_min * BMD_DEG;
+    r.lon_max_rad = lon_max * BMD_DEG;
+    return r;
+}
+
+void bmd_scn_default_analyses(const bmd_catalog *cat, bmd_scn_analyses *out)
+{
+    memset(out, 0, sizeof *out);
+    out->da.cue = BMD_CUE_FORWARD_RADAR;
+    out->da.grid_deg = 0.5;
+    out->da.region = region_deg(34.0, 72.0, -25.0, 45.0);
+    out->fm.n_cues = BMD_N_CUES;
+    for (int i = 0; i < BMD_N_CUES; i++)
+        out->fm.cues[i] = (bmd_cue)i;
+    out->fm.n_delays = 1;
+    out->fm.delays_s[0] = 0.0;
+    out->gu.burnout_speed_m_s = 5500.0;
+    out->gu.interceptor = cat ? bmd_catalog_find_interceptor(cat, "sm3-iib") : NULL;
+    out->gu.cue = BMD_CUE_IDEAL;
+    out->gu.grid_deg = 0.5;
+    out->gu.region = region_deg(30.0, 75.0, -30.0, 45.0);
+}
+
+/* A number that is a list item: bare or {value: ..., source: "..."}. */
+static bmd_status item_num(ctxs *c, yaml_node_t *n, const char *field, double *out)
+{
+    yd *d = &c->L.d;
+    const char *source = NULL;
+    yaml_node_t *vn = n;
+    if (n && n->type == YAML_MAPPING_NODE) {
+        static const char *const keys[] = {"value", "source", NULL};
+        bmd_status st = yd_check_keys(d, n, field, keys);
+        if (st != BMD_OK)
+            return st;
+        vn = yd_get(d, n, "value");
+        if (!vn)
+            return yd_fail(d, n, "%s.value: missing (a number is required)", field);
+        yaml_node_t *sn = yd_get(d, n, "source");
+        source = yd_text(sn);
+        if (sn && !source)
+            return yd_fail(d, sn, "%s.source: expected text", field);
+    }
+    bmd_status st = yd_number(d, vn, field, out);
+    if (st != BMD_OK)
+        return st;
+    return sourced_record(&c->L, field, *out, source ? source : "(no source given: user file)");
+}
+
+/* map[key] as a cue name (left as it is when absent). */
+static bmd_status cue_field(ctxs *c, yaml_node_t *map, const char *key, const char *pre,
+                            bmd_cue *out)
+{
+    yd *d = &c->L.d;
+    yaml_node_t *n = yd_get(d, map, key);
+    if (!n)
+        return BMD_OK;
+    const char *t = yd_text(n);
+    if (!t)
+        return yd_fail(d, n, "%s%s: expected a cue name (ideal, early-warning, forward-radar or "
+                       "site-radar)", pre, key);
+    if (!bmd_cue_parse(t, out))
+        return yd_fail(d, n, "%s%s: unknown cue \"%s\" (expected ideal, early-warning, "
+                       "forward-radar or site-radar)", pre, key, t);
+    return BMD_OK;
+}
+
+/* map.grid_deg in [0.05, 5] degrees (left as it is when absent). */
+static bmd_status grid_field(ctxs *c, yaml_node_t *map, const char *pre, double *grid_deg)
+{
+    bmd_status st = num(c, map, "grid_deg", pre, false, grid_deg);
+    if (st != BMD_OK)
+        return st;
+    if (!(*grid_deg >= 0.05 && *grid_deg <= 5.0))
+        return yd_fail(&c->L.d, yd_get(&c->L.d, map, "grid_deg"),
+                       "%sgrid_deg: %g is outside [0.05, 5] degrees", pre, *grid_deg);
+    return BMD_OK;
+}
+
+/* map.region: {lat_min_deg, lat_max_deg, lon_min_deg, lon_max_deg}, all four (left as it is
+ * when absent). */
+static bmd_status region_field(ctxs *c, yaml_node_t *map, const char *pre, bmd_scn_region *out)
+{
+    yd *d = &c->L.d;
+    yaml_node_t *n = yd_get(d, map, "region");
+    if (!n)
+        return BMD_OK;
+    char where[96];
+    char sub[96];
+    snprintf(where, sizeof where, "%sregion", pre);
+    snprintf(sub, sizeof sub, "%sregion.", pre);
+    static const char *const keys[] = {"lat_min_deg", "lat_max_deg", "lon_min_deg", "lon_max_deg",
+                                       NULL};
+    bmd_status st = yd_check_keys(d, n, where, keys);
+    if (st != BMD_OK)
+        return st;
+    double v[4] = {0.0, 0.0, 0.0, 0.0};
+    for (int k = 0; k < 4; k++) {
+        if ((st = num(c, n, keys[k], sub, true, &v[k])) != BMD_OK)
+            return st;
+        double lim = k < 2 ? 90.0 : 360.0;
+        if (fabs(v[k]) > lim)
+            return yd_fail(d, yd_get(d, n, keys[k]), "%s%s: %g is outside [-%g, %g]", sub, keys[k],
+                           v[k], lim, lim);
+    }
+    if (!(v[0] < v[1]))
+        return yd_fail(d, yd_get(d, n, "lat_min_deg"),
+                       "%slat_min_deg: %g is not below lat_max_deg %g", sub, v[0], v[1]);
+    if (!(v[2] < v[3]))
+        return yd_fail(d, yd_get(d, n, "lon_min_deg"),
+                       "%slon_min_deg: %g is not below lon_max_deg %g", sub, v[2], v[3]);
+    if (v[3] - v[2] > 360.0)
+        return yd_fail(d, yd_get(d, n, "lon_max_deg"),
+                       "%slon_max_deg: the region spans more than 360 degrees of longitude", sub);
+    *out = region_deg(v[0], v[1], v[2], v[3]);
+    return BMD_OK;
+}
+
+/* map.key: a list of 1..BMD_SCN_MAX_PLACES places {name, lat_deg, lon_deg[, missile]}. kind
+ * names the default name ("base 3"). */
+static bmd_status places_field(ctxs *c, yaml_node_t *map, const char *key, const char *pre,
+                               const char *kind, bool with_missile, bmd_scn_place *out, int *n_out)
+{
+    yd *d = &c->L.d;
+    yaml_node_t *seq = yd_get(d, map, key);
+    if (!seq)
+        return yd_fail(d, map, "%s%s: missing (a list of {name, lat_deg, lon_deg%s})", pre, key,
+                       with_missile ? ", missile" : "");
+    if (seq->type != YAML_SEQUENCE_NODE)
+        return yd_fail(d, seq, "%s%s: expected a list of {name, lat_deg, lon_deg%s}", pre, key,
+                       with_missile ? ", missile" : "");
+    long n = seq_len(seq);
+    if (n < 1 || n > BMD_SCN_MAX_PLACES)
+        return yd_fail(d, seq, "%s%s: %ld entries: expected 1 to %d", pre, key, n,
+                       BMD_SCN_MAX_PLACES);
+    for (long i = 0; i < n; i++) {
+        yaml_node_t *m = item(d, seq, i);
+        char where[96];
+        char ipre[96];
+        snprintf(where, sizeof where, "%s%s[%ld]", pre, key, i);
+        snprintf(ipre, sizeof ipre, "%s%s[%ld].", pre, key, i);
+        static const char *const keys_plain[] = {"name", "lat_deg", "lon_deg", NULL};
+        static const char *const keys_base[] = {"name", "lat_deg", "lon_deg", "missile", NULL};
+        bmd_status st = yd_check_keys(d, m, where, with_missile ? keys_base : keys_plain);
+        if (st != BMD_OK)
+            return st;
+        bmd_scn_place *p = &out[i];
+        memset(p, 0, sizeof *p);
+        snprintf(p->name, sizeof p->name, "%s %ld", kind, i + 1);
+        char f[112];
+        snprintf(f, sizeof f, "%sname", ipre);
+        if ((st = yd_string(d, m, "name", f, false, p->name, sizeof p->name)) != BMD_OK ||
+            (st = place(c, m, ipre, &p->lat_rad, &p->lon_rad, NULL)) != BMD_OK)
+            return st;
+        if (with_missile) {
+            yaml_node_t *mn = yd_get(d, m, "missile");
+            const char *mid = yd_text(mn);
+            if (!mn)
+                return yd_fail(d, m, "%smissile: missing (the base's catalog missile)", ipre);
+            if (!mid)
+                return yd_fail(d, mn, "%smissile: expected a catalog missile id", ipre);
+            p->missile = bmd_catalog_find(c->cat, mid);
+            if (!p->missile)
+                return yd_fail(d, mn, "%smissile: unknown missile \"%s\" (bmdsim catalog)", ipre,
+                               mid);
+        }
+    }
+    *n_out = (int)n;
+    return BMD_OK;
+}
+
+static bmd_status load_defended_area(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
+{
+    yd *d = &c->L.d;
+    const char *pre = "analyses.defended_area.";
+    static const char *const keys[] = {"missile", "launch_areas", "cue", "grid_deg", "region",
+                                       NULL};
+    bmd_status st = yd_check_keys(d, n, "analyses.defended_area", keys);
+    if (st != BMD_OK)
+        return st;
+    yaml_node_t *mn = yd_get(d, n, "missile");
+    const char *mid = yd_text(mn);
+    if (!mn)
+        return yd_fail(d, n, "%smissile: missing (the threat type, a catalog missile id)", pre);
+    if (!mid)
+        return yd_fail(d, mn, "%smissile: expected a catalog missile id", pre);
+    a->da.missile = bmd_catalog_find(c->cat, mid);
+    if (!a->da.missile)
+        return yd_fail(d, mn, "%smissile: unknown missile \"%s\" (bmdsim catalog)", pre, mid);
+    if ((st = places_field(c, n, "launch_areas", pre, "launch area", false, a->da.launch_areas,
+                           &a->da.n_launch_areas)) != BMD_OK ||
+        (st = cue_field(c, n, "cue", pre, &a->da.cue)) != BMD_OK ||
+        (st = grid_field(c, n, pre, &a->da.grid_deg)) != BMD_OK ||
+        (st = region_field(c, n, pre, &a->da.region)) != BMD_OK)
+        return st;
+    a->defended_area = true;
+    return BMD_OK;
+}
+
+static bmd_status load_feasibility_matrix(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
+{
+    yd *d = &c->L.d;
+    const char *pre = "analyses.feasibility_matrix.";
+    static const char *const keys[] = {"bases", "targets", "cues", "launch_delays_s", NULL};
+    bmd_status st = yd_check_keys(d, n, "analyses.feasibility_matrix", keys);
+    if (st != BMD_OK)
+        return st;
+    if ((st = places_field(c, n, "bases", pre, "base", true, a->fm.bases, &a->fm.n_bases)) !=
+            BMD_OK ||
+        (st = places_field(c, n, "targets", pre, "target", false, a->fm.targets,
+                           &a->fm.n_targets)) != BMD_OK)
+        return st;
+    yaml_node_t *cs = yd_get(d, n, "cues");
+    if (cs) {
+        if (cs->type != YAML_SEQUENCE_NODE || seq_len(cs) < 1 || seq_len(cs) > BMD_N_CUES)
+            return yd_fail(d, cs, "%scues: expected a list of 1 to %d cue names (ideal, "
+                           "early-warning, forward-radar, site-radar)", pre, BMD_N_CUES);
+        a->fm.n_cues = 0;
+        for (long i = 0; i < seq_len(cs); i++) {
+            yaml_node_t *q = item(d, cs, i);
+            const char *t = yd_text(q);
+            bmd_cue cue = BMD_CUE_IDEAL;
+            if (!t)
+                return yd_fail(d, q, "%scues[%ld]: expected a cue name", pre, i);
+            if (!bmd_cue_parse(t, &cue))
+                return yd_fail(d, q, "%scues[%ld]: unknown cue \"%s\" (expected ideal, "
+                               "early-warning, forward-radar or site-radar)", pre, i, t);
+            for (int k = 0; k < a->fm.n_cues; k++)
+                if (a->fm.cues[k] == cue)
+                    return yd_fail(d, q, "%scues[%ld]: \"%s\" is given twice", pre, i, t);
+            a->fm.cues[a->fm.n_cues++] = cue;
+        }
+    }
+    yaml_node_t *ds = yd_get(d, n, "launch_delays_s");
+    if (ds) {
+        if (ds->type != YAML_SEQUENCE_NODE || seq_len(ds) < 1 ||
+            seq_len(ds) > BMD_SCN_MAX_DELAYS)
+            return yd_fail(d, ds, "%slaunch_delays_s: expected a list of 1 to %d delays in s",
+                           pre, BMD_SCN_MAX_DELAYS);
+        a->fm.n_delays = 0;
+        for (long i = 0; i < seq_len(ds); i++) {
+            yaml_node_t *q = item(d, ds, i);
+            char f[96];
+            snprintf(f, sizeof f, "%slaunch_delays_s[%ld]", pre, i);
+            double x = 0.0;
+            if ((st = item_num(c, q, f, &x)) != BMD_OK)
+                return st;
+            if (!(x >= 0.0 && x <= 3600.0))
+                return yd_fail(d, q, "%s: %g is outside [0, 3600] s", f, x);
+            a->fm.delays_s[a->fm.n_delays++] = x;
+        }
+    }
+    a->feasibility_matrix = true;
+    return BMD_OK;
+}
+
+static bmd_status load_guarantees(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
+{
+    yd *d = &c->L.d;
+    const char *pre = "analyses.guarantees.";
+    static const char *const keys[] = {"burnout_speed_km_s", "interceptor", "cue", "grid_deg",
+                                       "region", NULL};
+    bmd_status st = yd_check_keys(d, n, "analyses.guarantees", keys);
+    if (st != BMD_OK)
+        return st;
+    if (!a->feasibility_matrix)
+        return yd_fail(d, n, "analyses.guarantees: needs analyses.feasibility_matrix (its bases "
+                       "and targets)");
+    double v = a->gu.burnout_speed_m_s / 1e3;
+    if ((st = num(c, n, "burnout_speed_km_s", pre, false, &v)) != BMD_OK)
+        return st;
+    if (!(v > 0.5 && v <= 12.0))
+        return yd_fail(d, yd_get(d, n, "burnout_speed_km_s"),
+                       "%sburnout_speed_km_s: %g is outside (0.5, 12] km/s", pre, v);
+    a->gu.burnout_speed_m_s = v * 1e3;
+    yaml_node_t *in = yd_get(d, n, "interceptor");
+    if (in) {
+        const char *iid = yd_text(in);
+        if (!iid)
+            return yd_fail(d, in, "%sinterceptor: expected a catalog interceptor id", pre);
+        a->gu.interceptor = bmd_catalog_find_interceptor(c->cat, iid);
+        if (!a->gu.interceptor)
+            return yd_fail(d, in, "%sinterceptor: unknown interceptor \"%s\" (bmdsim catalog)",
+                           pre, iid);
+    } else if (!a->gu.interceptor) {
+        return yd_fail(d, n, "%sinterceptor: the default, sm3-iib, is not in the catalog: name "
+                       "one", pre);
+    }
+    if ((st = cue_field(c, n, "cue", pre, &a->gu.cue)) != BMD_OK ||
+        (st = grid_field(c, n, pre, &a->gu.grid_deg)) != BMD_OK ||
+        (st = region_field(c, n, pre, &a->gu.region)) != BMD_OK)
+        return st;
+    a->guarantees = true;
+    return BMD_OK;
+}
+
+static bmd_status load_kaliningrad(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
+{
+    const char *t = yd_text(n);
+    if (t && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(t, "true") == 0)
+        a->kaliningrad = true;
+    else if (t && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(t, "false") == 0)
+        a->kaliningrad = false;
+    else
+        return yd_fail(&c->L.d, n, "analyses.kaliningrad: expected true or false");
+    return BMD_OK;
+}
+
+/* ---- Files, includes and overrides ---------------------------------------------------------- */
+
+static const char *const top_keys[] = {"name", "seed", "include", "sensors", "sites", "threats",
+                                       "defended_assets", "doctrine", "analyses", NULL};
+static const char *const analysis_keys[] = {"defended_area", "feasibility_matrix", "guarantees",
+                                            "kaliningrad", NULL};
+
+/* Read from file k's document from now on. */
+static void use_file(ctxs *c, int k) { c->L.d = c->files[k].d; }
+
+static yaml_node_t *file_root(ctxs *c, int k) { return yd_root(&c->files[k].d); }
+
+/* The file of highest precedence whose top level has key (-1: none). */
+static int key_owner(ctxs *c, const char *key)
+{
+    for (int i = c->n_order - 1; i >= 0; i--) {
+        int k = c->order[i];
+        if (yd_get(&c->files[k].d, file_root(c, k), key))
+            return k;
+    }
+    return -1;
+}
+
+/* The file of highest precedence whose analyses: has this analysis (-1: none). */
+static int analysis_owner(ctxs *c, const char *key)
+{
+    for (int i = c->n_order - 1; i >= 0; i--) {
+        int k = c->order[i];
+        yd *d = &c->files[k].d;
+        if (yd_get(d, yd_get(d, file_root(c, k), "analyses"), key))
+            return k;
+    }
+    return -1;
+}
+
+/* The path of an include as written in the file at from: relative to from's folder. NULL when
+ * out of memory. */
+static char *include_path(const char *from, const char *name)
+{
+    const char *slash = strrchr(from, '/');
+    size_t dir = (name[0] == '/' || !slash) ? 0 : (size_t)(slash - from) + 1;
+    size_t len = dir + strlen(name) + 1;
+    char *p = malloc(len);
+    if (p) {
+        memcpy(p, from, dir);
+        memcpy(p + dir, name, strlen(name) + 1);
+    }
+    return p;
+}
+
+static bmd_status load_file(ctxs *c, char *path, int depth, const int *chain, bmd_load_error *err);
+
+/* One include entry n of file k (which is chain[depth] of the includes being opened). */
+static bmd_status include_one(ctxs *c, int k, yaml_node_t *n, long i, int depth, const int *chain,
+                              bmd_load_error *err)
+{
+    yd *d = &c->files[k].d;
+    char field[32] = "include";
+    if (i >= 0)
+        snprintf(field, sizeof field, "include[%ld]", i);
+    const char *name = yd_text(n);
+    if (!name || !name[0])
+        return yd_fail(d, n, "%s: expected a file name", field);
+    if (depth + 1 > SCN_MAX_DEPTH)
+        return yd_fail(d, n, "%s: \"%s\": includes nested more than %d deep", field, name,
+                       SCN_MAX_DEPTH);
+    if (c->n_files >= SCN_MAX_FILES)
+        return yd_fail(d, n, "%s: \"%s\": more than %d files in one scenario", field, name,
+                       SCN_MAX_FILES);
+    char *path = include_path(c->files[k].path, name);
+    if (!path)
+        return BMD_ERR_NOMEM;
+    char *real = realpath(path, NULL);
+    if (!real) {
+        int e = errno;
+        bmd_status st = e == ENOMEM ? BMD_ERR_NOMEM
+                                    : yd_fail(d, n, "%s: cannot open \"%s\" (%s): %s", field, name,
+                                              path, strerror(e));
+        free(path);
+        return st;
+    }
+    for (int a = 0; a <= depth; a++) {
+        if (strcmp(c->files[chain[a]].real, real) != 0)
+            continue;
+        bmd_status st;
+        if (a == depth) {
+            st = yd_fail(d, n, "%s: \"%s\": the file includes itself", field, name);
+        } else {
+            char loop[400] = "";
+            size_t used = 0;
+            for (int b = a; b <= depth && used < sizeof loop - 1; b++)
+                used += (size_t)snprintf(loop + used, sizeof loop - used, "%s -> ",
+                                         c->files[chain[b]].path);
+            st = yd_fail(d, n, "%s: \"%s\": an include loop (%s%s)", field, name, loop, path);
+        }
+        free(real);
+        free(path);
+        return st;
+    }
+    free(real);
+    return load_file(c, path, depth + 1, chain, err);
+}
+
+/* Open path (owned from here on) as file number c->n_files, check its top level and analyses,
+ * open its includes (depth first), then give it the next precedence. chain[0..depth-1] are the
+ * files including it. */
+static bmd_status load_file(ctxs *c, char *path, int depth, const int *chain, bmd_load_error *err)
+{
+    int k = c->n_files++;
+    scn_file *f = &c->files[k];
+    memset(f, 0, sizeof *f);
+    f->path = path;
+    bmd_status st = yd_load(&f->d, path, err);
+    if (st != BMD_OK)
+        return st;
+    f->real = realpath(path, NULL);
+    if (!f->real)
+        return yd_fail(&f->d, NULL, "cannot resolve the path: %s", strerror(errno));
+    yd *d = &f->d;
+    yaml_node_t *root = yd_root(d);
+    if ((st = yd_check_keys(d, root, "(top level)", top_keys)) != BMD_OK)
+        return st;
+    yaml_node_t *an = yd_get(d, root, "analyses");
+    if (an && (st = yd_check_keys(d, an, "analyses", analysis_keys)) != BMD_OK)
+        return st;
+    int sub[SCN_MAX_DEPTH + 1];
+    for (int a = 0; a < depth; a++)
+        sub[a] = chain[a];
+    sub[depth] = k;
+    yaml_node_t *inc = yd_get(d, root, "include");
+    if (inc && inc->type == YAML_SEQUENCE_NODE) {
+        for (long i = 0; i < seq_len(inc) && st == BMD_OK; i++)
+            st = include_one(c, k, item(d, inc, i), i, depth, sub, err);
+    } else if (inc) {
+        if (!yd_text(inc))
+            return yd_fail(d, inc, "include: expected a file name or a list of file names");
+        st = include_one(c, k, inc, -1, depth, sub, err);
+    }
+    if (st != BMD_OK)
+        return st;
+    c->order[c->n_order++] = k;
+    return BMD_OK;
+}
+
+/* Read top-level key from the file that wins it (the scenario itself when none has it). */
+static yaml_node_t *top(ctxs *c, const char *key)
+{
+    int k = key_owner(c, key);
+    use_file(c, k >= 0 ? k : 0);
+    return k >= 0 ? yd_get(&c->L.d, yd_root(&c->L.d), key) : NULL;
+}
+
+static bmd_status load_analyses(ctxs *c, bmd_scn_analyses *a)
+{
+    typedef bmd_status (*loader)(ctxs *, yaml_node_t *, bmd_scn_analyses *);
+    static const loader load[] = {load_defended_area, load_feasibility_matrix, load_guarantees,
+                                  load_kaliningrad};
+    bmd_scn_default_analyses(c->cat, a);
+    for (int i = 0; analysis_keys[i]; i++) {
+        int k = analysis_owner(c, analysis_keys[i]);
+        if (k < 0)
+            continue;
+        use_file(c, k);
+        yd *d = &c->L.d;
+        bmd_status st = load[i](c, yd_get(d, yd_get(d, yd_root(d), "analyses"), analysis_keys[i]),
+                                a);
+        if (st != BMD_OK)
+            return st;
+    }
+    return BMD_OK;
+}
+
 bmd_status bmd_scenario_load(const char *path, const bmd_catalog *cat, bmd_scenario *out,
                              bmd_load_error *err)
 {
     memset(out, 0, sizeof *out);
-    ctxs c;
-    memset(&c, 0, sizeof c);
-    c.cat = cat;
-    c.L.params = &c.params;
-    c.L.n_params = &c.n_params;
-    c.L.require_sources = false;
-    bmd_status st = yd_load(&c.L.d, path, err);
-    yd *d = &c.L.d;
-    yaml_node_t *root = st == BMD_OK ? yd_root(d) : NULL;
-    if (st == BMD_OK) {
-        static const char *const keys[] = {"name", "seed", "sensors", "sites", "threats",
-                                           "defended_assets", "doctrine", NULL};
-        st = yd_check_keys(d, root, "(top level)", keys);
+    ctxs *c = calloc(1, sizeof *c);
+    char *p0 = bmd_strdup(path);
+    if (!c || !p0) {
+        free(c);
+        free(p0);
+        memset(err, 0, sizeof *err);
+        snprintf(err->file, sizeof err->file, "%s", path);
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return BMD_ERR_NOMEM;
     }
-    if (st == BMD_OK)
-        st = yd_string(d, root, "name", "name", false, out->name, sizeof out->name);
+    c->cat = cat;
+    c->L.params = &c->params;
+    c->L.n_params = &c->n_params;
+    c->L.require_sources = false;
+    bmd_status st = load_file(c, p0, 0, NULL, err);
+    if (st == BMD_OK) {
+        top(c, "name");
+        st = yd_string(&c->L.d, yd_root(&c->L.d), "name", "name", false, out->name,
+                       sizeof out->name);
+    }
     if (st == BMD_OK) {
         double seed = 1.0;
-        st = num(&c, root, "seed", "", false, &seed);
+        top(c, "seed");
+        yd *d = &c->L.d;
+        st = num(c, yd_root(d), "seed", "", false, &seed);
         if (st == BMD_OK && (seed < 0.0 || seed != floor(seed) || seed > 9e15))
-            st = yd_fail(d, yd_get(d, root, "seed"), "seed: expected a non-negative integer");
+            st = yd_fail(d, yd_get(d, yd_root(d), "seed"), "seed: expected a non-negative integer");
         out->seed = (uint64_t)seed;
     }
     if (st == BMD_OK)
-        st = load_sensors(&c, yd_get(d, root, "sensors"), out);
+        st = load_sensors(c, top(c, "sensors"), out);
     if (st == BMD_OK)
-        st = load_sites(&c, yd_get(d, root, "sites"), out);
+        st = load_sites(c, top(c, "sites"), out);
     if (st == BMD_OK)
-        st = load_threats(&c, yd_get(d, root, "threats"), out);
+        st = load_threats(c, top(c, "threats"), out);
     if (st == BMD_OK)
-        st = load_assets(&c, yd_get(d, root, "defended_assets"), out);
+        st = load_assets(c, top(c, "defended_assets"), out);
     if (st == BMD_OK)
-        st = load_doctrine(&c, yd_get(d, root, "doctrine"), out);
+        st = load_doctrine(c, top(c, "doctrine"), out);
+    if (st == BMD_OK)
+        st = load_analyses(c, &out->analyses);
     if (st == BMD_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory");
-    sourced_free_params(c.params, c.n_params);
-    yd_free(d);
+    sourced_free_params(c->params, c->n_params);
+    for (int k = 0; k < c->n_files; k++) {
+        yd_free(&c->files[k].d);
+        free(c->files[k].path);
+        free(c->files[k].real);
+    }
+    free(c);
     if (st != BMD_OK)
         bmd_scenario_free(out);
     return st;
