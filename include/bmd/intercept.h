@@ -47,6 +47,11 @@ bmd_status bmd_flyout_build(const bmd_vehicle *v, double site_lat_rad, double si
                             bmd_flyout **out);
 void bmd_flyout_free(bmd_flyout *f);
 
+/// The table of the same interceptor at a site dlon_rad east of f's (same latitude and height):
+/// exact, since the Earth model is symmetric about its axis, and cheap: it borrows f's grid, so f
+/// must outlive it (free both with bmd_flyout_free). For maps of many sites along a parallel.
+bmd_status bmd_flyout_moved(const bmd_flyout *f, double dlon_rad, bmd_flyout **out);
+
 /// Fastest fly-out to an ECEF point: time (s) and the interceptor's speed relative to the Earth
 /// (m/s) and ECEF velocity there. False when the point is out of reach (or outside the table).
 bool bmd_flyout_reach(const bmd_flyout *f, bmd_vec3 p_ecef, double *t_s, bmd_vec3 *v_ecef);

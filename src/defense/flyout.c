@@ -25,6 +25,7 @@ struct bmd_flyout {
     float *t;               /* [az][r][h] fastest time (s), INFINITY where out of reach */
     float *speed;           /* speed relative to the Earth there (m/s) */
     float *gamma;           /* flight-path angle there (rad) */
+    bool borrowed;          /* t, speed, gamma belong to another table (bmd_flyout_moved) */
 };
 
 bmd_flyout_opts bmd_flyout_default_opts(void)
@@ -45,6 +46,10 @@ void bmd_flyout_free(bmd_flyout *f)
 {
     if (!f)
         return;
+    if (f->borrowed) {
+        free(f);
+        return;
+    }
     free(f->t);
     free(f->speed);
     free(f->gamma);
@@ -335,4 +340,28 @@ double bmd_flyout_ground_range(const bmd_flyout *f, bmd_vec3 p)
     double az;
     polar(f, p, &R, &H, &az, NULL);
     return R;
+}
+
+bmd_status bmd_flyout_moved(const bmd_flyout *f, double dlon_rad, bmd_flyout **out)
+{
+    *out = NULL;
+    if (!isfinite(dlon_rad))
+        return BMD_ERR_ARG;
+    bmd_flyout *m = malloc(sizeof *m);
+    if (!m)
+        return BMD_ERR_NOMEM;
+    *m = *f;
+    m->borrowed = true;
+    /* A turn about the polar axis: the Earth model (ellipsoid, J2, rotation) is symmetric about
+     * it, so every fan trajectory turns with the site and the table is the same. */
+    double c = cos(dlon_rad);
+    double s = sin(dlon_rad);
+    bmd_vec3 *vs[4] = {&m->site, &m->n_site, &m->east, &m->north};
+    for (int k = 0; k < 4; k++) {
+        bmd_vec3 v = *vs[k];
+        vs[k]->x = c * v.x - s * v.y;
+        vs[k]->y = s * v.x + c * v.y;
+    }
+    *out = m;
+    return BMD_OK;
 }

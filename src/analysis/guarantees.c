@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/* guarantees.c: the guarantees calculator (analysis.h). Per site: the least interceptor burnout
+ * speed that engages at least one of the threats (bisection, as bmdsim threshold). The inverse:
+ * for one burnout speed, how many threats a site at each cell of a map could engage; cells with
+ * none are the safe deployment zones.
+ *
+ * The map builds one fly-out table per row of the grid (per latitude) and moves it along the row
+ * (bmd_flyout_moved): the Earth model is symmetric about its axis, so a site's table depends on
+ * its latitude only, and the moved table is exact. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bmd/analysis.h"
+#include "bmd/constants.h"
+#include "bmd/parallel.h"
+
+#define V_LO 1000.0
+#define V_HI 9000.0
+#define V_TOL 50.0
+
+/* The earliest launch of each threat under cue c for a site (HUGE_VAL for threats not flown). */
+static bmd_status launch_times(const bmd_catalog *cat, const bmd_threat_case *threats, int n,
+                               bmd_cue c, double lat, double lon, double h, uint64_t seed,
+                               double *t_min)
+{
+    for (int k = 0; k < n; k++) {
+        t_min[k] = HUGE_VAL;
+        if (threats[k].st != BMD_OK)
+            continue;
+        bmd_status st = bmd_cue_earliest_launch(cat, c, &threats[k].tr, &threats[k].missile->sig,
+                                                lat, lon, h, seed, &t_min[k]);
+        if (st != BMD_OK)
+            return st;
+    }
+    return BMD_OK;
+}
+
+/* Engage at least one threat with this table? *which the first engaged, w its window. */
+static bmd_status engages_any(const bmd_flyout *f, const bmd_kill_vehicle *kv,
+                              const bmd_threat_case *threats, int n, const double *t_min,
+                              bool count_all, int *which, int *count, bmd_intercept *w)
+{
+    *which = -1;
+    *count = 0;
+    for (int k = 0; k < n; k++) {
+        if (threats[k].st != BMD_OK || !isfinite(t_min[k]))
+            continue;
+        bmd_intercept x;
+        bmd_status st = bmd_intercept_solve(&threats[k].tr, f, kv, t_min[k], 1.0, &x);
+        if (st != BMD_OK)
+            return st;
+        if (x.engageable) {
+            if (*which < 0) {
+                *which = k;
+                if (w)
+                    *w = x;
+            }
+            (*count)++;
+            if (!count_all)
+                return BMD_OK;
+        }
+    }
+    return BMD_OK;
+}
+
+/* Table of im scaled to speed v at a site; BMD_ERR_RANGE when it cannot be scaled there. */
+static bmd_status scaled_table(const bmd_missile *im, double v, double lat, double lon, double h,
+                               bmd_flyout **f)
+{
+    bmd_flight_opts fo = bmd_flight_default_opts();
+    bmd_vehicle iv;
+    bmd_status st = bmd_interceptor_scaled(&im->v, v, lat, lon, &fo, &iv);
+    if (st != BMD_OK)
+        return st;
+    bmd_flyout_opts fop = bmd_flyout_default_opts();
+    return bmd_flyout_build(&iv, lat, lon, h, &fo, &fop, f);
+}
+
+bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, double lat_rad,
+                              double lon_rad, double h_m, const bmd_threat_case *threats,
+                              int n_threats, bmd_cue c, uint64_t seed, bmd_gu_site *out)
+{
+    memset(out, 0, sizeof *out);
+    out->min_burnout_speed_m_s = NAN;
+    out->threat = -1;
+    if (!im || !im->interceptor || n_threats < 1)
+        return BMD_ERR_ARG;
+    double *t_min = malloc((size_t)n_threats * sizeof *t_min);
+    if (!t_min)
+        return BMD_ERR_NOMEM;
+    bmd_status st =
+        launch_times(cat, threats, n_threats, c, lat_rad, lon_rad, h_m, seed, t_min);
+    /* Engagement at speed v: 1 yes, 0 no, -1 not scalable (engages nothing). */
+    double hi = V_HI;
+    int which = -1;
+    int count = 0;
+    bmd_intercept w_hi;
+    memset(&w_hi, 0, sizeof w_hi);
+    bool top_ok = false;
+    while (st == BMD_OK) {
+        bmd_flyout *f = NULL;
+        bmd_status sb = scaled_table(im, hi, lat_rad, lon_rad, h_m, &f);
+        out->evaluations++;
+        if (sb == BMD_ERR_RANGE) {
+            if (hi - 500.0 <= V_LO)
+                break;
+            hi -= 500.0;
+            continue;
+        }
+        if (sb != BMD_OK) {
+            st = sb;
+            break;
+        }
+        st = engages_any(f, &im->kv, threats, n_threats, t_min, false, &which, &count, &w_hi);
+        bmd_flyout_free(f);
+        top_ok = st == BMD_OK && which >= 0;
+        break;
+    }
+    out->top_m_s = hi;
+    if (st == BMD_OK && top_ok) {
+        double lo = V_LO;
+        out->threat = which;
+        out->w = w_hi;
+        /* Bisection: lo engages nothing (or is the answer when it does), hi engages. */
+        bmd_flyout *f = NULL;
+        bmd_status sb = scaled_table(im, lo, lat_rad, lon_rad, h_m, &f);
+        out->evaluations++;
+        int wl = -1;
+        bmd_intercept w;
+        if (sb == BMD_OK)
+            st = engages_any(f, &im->kv, threats, n_threats, t_min, false, &wl, &count, &w);
+        else if (sb != BMD_ERR_RANGE)
+            st = sb;
+        bmd_flyout_free(f);
+        if (st == BMD_OK && wl >= 0) {
+            hi = lo;
+            out->threat = wl;
+            out->w = w;
+        }
+        while (st == BMD_OK && hi - lo > V_TOL) {
+            double mid = 0.5 * (lo + hi);
+            f = NULL;
+            sb = scaled_table(im, mid, lat_rad, lon_rad, h_m, &f);
+            out->evaluations++;
+            int wm = -1;
+            if (sb == BMD_OK)
+                st = engages_any(f, &im->kv, threats, n_threats, t_min, false, &wm, &count, &w);
+            else if (sb != BMD_ERR_RANGE)
+                st = sb;
+            bmd_flyout_free(f);
+            if (st != BMD_OK)
+                break;
+            if (wm >= 0) {
+                hi = mid;
+                out->threat = wm;
+                out->w = w;
+            } else {
+                lo = mid;
+            }
+        }
+        out->min_burnout_speed_m_s = hi;
+    }
+    free(t_min);
+    return st;
+}
+
+void bmd_gu_map_free(bmd_gu_map *m)
+{
+    if (!m)
+        return;
+    free(m->n_engaged);
+    memset(m, 0, sizeof *m);
+}
+
+typedef struct gu_ctx {
+    const bmd_catalog *cat;
+    const bmd_missile *im;
+    double v;
+    const bmd_threat_case *threats;
+    int n_threats;
+    bmd_cue cue;
+    uint64_t seed;
+    const double *t_min;  /* site-independent cues: per threat */
+    bmd_gu_map *map;
+    int row0;
+    bool not_scalable;
+} gu_ctx;
+
+static bmd_status gu_row(void *vctx, int r)
+{
+    gu_ctx *c = vctx;
+    bmd_gu_map *m = c->map;
+    int i = c->row0 + r;
+    double lat = m->lat0_rad + i * m->step_rad;
+    bmd_flyout *f0 = NULL;
+    bmd_status st = scaled_table(c->im, c->v, lat, m->lon0_rad, 0.0, &f0);
+    if (st != BMD_OK)
+        return st;
+    bool at_site = bmd_cue_spec_of(c->cue)->at_site;
+    double *tm = NULL;
+    if (at_site) {
+        tm = malloc((size_t)c->n_threats * sizeof *tm);
+        if (!tm) {
+            bmd_flyout_free(f0);
+            return BMD_ERR_NOMEM;
+        }
+    }
+    for (int j = 0; j < m->n_lon && st == BMD_OK; j++) {
+        double lon = m->lon0_rad + j * m->step_rad;
+        bmd_flyout *f = NULL;
+        st = bmd_flyout_moved(f0, lon - m->lon0_rad, &f);
+        if (st != BMD_OK)
+            break;
+        const double *t_min = c->t_min;
+        if (at_site) {
+            st = launch_times(c->cat, c->threats, c->n_threats, c->cue, lat, lon, 0.0, c->seed,
+                              tm);
+            t_min = tm;
+        }
+        int which = -1;
+        int count = 0;
+        if (st == BMD_OK)
+            st = engages_any(f, &c->im->kv, c->threats, c->n_threats, t_min, true, &which,
+                             &count, NULL);
+        m->n_engaged[(size_t)i * m->n_lon + j] = (uint16_t)count;
+        bmd_flyout_free(f);
+    }
+    free(tm);
+    bmd_flyout_free(f0);
+    return st;
+}
+
+bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, double speed_m_s,
+                             const bmd_threat_case *threats, int n_threats, bmd_cue c,
+                             double grid_rad, const bmd_scn_region *g, uint64_t seed,
+                             int threads, void (*progress)(double share, void *ctx),
+                             void *progress_ctx, bmd_gu_map *out, char *why, size_t why_size)
+{
+    memset(out, 0, sizeof *out);
+    if (why && why_size)
+        why[0] = '\0';
+    if (!im || !im->interceptor || n_threats < 1 || n_threats > 65535 || !(grid_rad > 0.0) ||
+        !(g->lat_max_rad > g->lat_min_rad) || !(g->lon_max_rad > g->lon_min_rad) ||
+        !bmd_cue_spec_of(c) || !(speed_m_s > 0.0)) {
+        if (why && why_size)
+            snprintf(why, why_size, "guarantees map: bad interceptor, threats, grid or region");
+        return BMD_ERR_ARG;
+    }
+    int n_lat = (int)floor((g->lat_max_rad - g->lat_min_rad) / grid_rad + 1e-9);
+    int n_lon = (int)floor((g->lon_max_rad - g->lon_min_rad) / grid_rad + 1e-9);
+    if (n_lat < 1 || n_lon < 1 || (double)n_lat * n_lon > 4e6) {
+        if (why && why_size)
+            snprintf(why, why_size, "guarantees map: %d x %d cells (1 to 4 million)", n_lat,
+                     n_lon);
+        return BMD_ERR_ARG;
+    }
+    out->lat0_rad = g->lat_min_rad + 0.5 * grid_rad;
+    out->lon0_rad = g->lon_min_rad + 0.5 * grid_rad;
+    out->step_rad = grid_rad;
+    out->n_lat = n_lat;
+    out->n_lon = n_lon;
+    out->n_threats = n_threats;
+    out->n_engaged = calloc((size_t)n_lat * n_lon, sizeof *out->n_engaged);
+    double *t_min = malloc((size_t)n_threats * sizeof *t_min);
+    bmd_status st = out->n_engaged && t_min ? BMD_OK : BMD_ERR_NOMEM;
+    if (st == BMD_OK && !bmd_cue_spec_of(c)->at_site)
+        st = launch_times(cat, threats, n_threats, c, 0.0, 0.0, 0.0, seed, t_min);
+    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, seed, t_min, out, 0, false};
+    int chunk = 2 * bmd_parallel_threads(threads, n_lat);
+    for (int r0 = 0; st == BMD_OK && r0 < n_lat; r0 += chunk) {
+        int m = n_lat - r0 < chunk ? n_lat - r0 : chunk;
+        ctx.row0 = r0;
+        int failed = -1;
+        st = bmd_parallel_for(m, threads, gu_row, &ctx, &failed);
+        if (st != BMD_OK && why && why_size)
+            snprintf(why, why_size,
+                     "guarantees map: row at %.2f deg: %s%s", (out->lat0_rad + (r0 + failed) *
+                     grid_rad) / BMD_DEG, bmd_status_str(st),
+                     st == BMD_ERR_RANGE ? " (the interceptor cannot be scaled to that speed)"
+                                         : "");
+        if (progress)
+            progress((double)(r0 + m) / n_lat, progress_ctx);
+    }
+    free(t_min);
+    if (st != BMD_OK)
+        bmd_gu_map_free(out);
+    return st;
+}
