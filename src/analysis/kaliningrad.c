@@ -62,10 +62,11 @@ bmd_kaliningrad_opts bmd_kaliningrad_default_opts(void)
     o.place_alt_m = 10e3;
     o.sam_max_flyout_s = INFINITY;
     /* A dense fan: the default 64 kicks leave holes in the low, far part of a SAM's envelope
-     * (reached only on the descending branch of flat kicks); 256 kicks up to 89.5 degrees, a
-     * 300 x 400 grid and 0.5 s samples close them (docs/kaliningrad.md); < 1 s per missile. */
+     * (reached only on the descending branch of flat kicks; 256 kicks still leave sectors of the
+     * 40N6's 1 km envelope cut at ~50 km); 512 kicks up to 89.5 degrees, a 300 x 400 grid and
+     * 0.5 s samples close them (docs/kaliningrad.md); about 1 s per missile. */
     o.flyout = bmd_flyout_default_opts();
-    o.flyout.n_kicks = 256;
+    o.flyout.n_kicks = 512;
     o.flyout.kick_max_rad = 89.5 * BMD_DEG;
     o.flyout.n_range = 300;
     o.flyout.n_alt = 400;
