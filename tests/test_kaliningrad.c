@@ -382,6 +382,11 @@ static void test_errors(void)
     o.int_apogee_m = -5.0;
     ENSURE(bmd_kaliningrad_run(cat, &o, &r, why, sizeof why) == BMD_ERR_ARG);
     ENSURE(strstr(why, "int_apogee_m") != NULL);
+    o = bmd_kaliningrad_default_opts();
+    o.flyout.n_kicks = 2;
+    o.n_places = 1;
+    ENSURE(bmd_kaliningrad_run(cat, &o, &r, why, sizeof why) == BMD_ERR_ARG);
+    ENSURE(strstr(why, "opts.flyout") != NULL);
     ENSURE(bmd_kaliningrad_run(NULL, &o, &r, NULL, 0) == BMD_ERR_ARG);
     bmd_kaliningrad_free(NULL);
 }

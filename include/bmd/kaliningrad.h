@@ -122,7 +122,8 @@ typedef struct bmd_kgd_envelope {
     double flyout_at_edge_s;   ///< mean fly-out time at the outer edge (NaN if empty)
     int n_az;                  ///< azimuths of the ring
     double *outer_m;           ///< [n_az] outer ground range on each azimuth (0: none)
-    bmd_kgd_ring ring;         ///< the outer edge (n_az + 1 points; n 0 if empty or out of band)
+    bmd_kgd_ring ring;         ///< the outer edge (n_az + 1 points; n 0 if nothing is reached);
+                               ///< kinematic: drawn outside the band too (in_band says)
 } bmd_kgd_envelope;
 
 /// Part 2: the airspace over a place at opts.place_alt_m.

@@ -358,8 +358,9 @@ static bmd_status sams(const bmd_catalog *cat, const bmd_kaliningrad_opts *o,
         bmd_status st = bmd_flyout_build(&m->v, o->sam_lat_rad, o->sam_lon_rad, o->sam_h_m, &fo,
                                          &o->flyout, &f);
         if (st != BMD_OK)
-            return fail(why, n, st, "%s: its fly-out table could not be built: %s", m->v.id,
-                        bmd_status_str(st));
+            return fail(why, n, st, "sam_ids[%d] (%s): its fly-out table could not be built "
+                                    "(check opts.flyout): %s",
+                        s, m->v.id, bmd_status_str(st));
         bmd_flyout_extent(f, &r->table_range_m, &r->table_alt_m);
         int n_az = (int)lround(2.0 * BMD_PI / o->env_step_az_rad);
         r->n_env = o->n_env_alts;
