@@ -43,6 +43,25 @@ function clipEdge(ring, inside, cross) {
   return out;
 }
 
+// Natural Earth cuts rings at the antimeridian, and a cut ring jumps from +180 to -180 (Russia's
+// Chukotka): made continuous here (each longitude within 180 degrees of the one before), then
+// clipped as it is and shifted by +-360 degrees, so no edge runs across the whole box.
+function unwrap(ring) {
+  const out = [ring[0].slice()];
+  for (let i = 1; i < ring.length; i++) {
+    let x = ring[i][0];
+    const prev = out[i - 1][0];
+    while (x - prev > 180) x -= 360;
+    while (x - prev < -180) x += 360;
+    out.push([x, ring[i][1]]);
+  }
+  return out;
+}
+
+function shifted(ring, dx) {
+  return ring.map(p => [p[0] + dx, p[1]]);
+}
+
 function clipRing(ring) {
   let r = ring.slice(0, ring.length - 1); // open ring
   const lerpLon = (a, b, lon) => [lon, a[1] + (b[1] - a[1]) * (lon - a[0]) / (b[0] - a[0])];
@@ -77,12 +96,12 @@ function wind(ring, ccw) {
   return ring;
 }
 
-function clipPolygon(poly) {
-  const outer = clipRing(poly[0]);
+function clipPolygon(poly, dx) {
+  const outer = clipRing(shifted(unwrap(poly[0]), dx));
   if (!outer || signedArea(outer) === 0) return null;
   const rings = [wind(outer, true)];
   for (let k = 1; k < poly.length; k++) {
-    const h = clipRing(poly[k]);
+    const h = clipRing(shifted(unwrap(poly[k]), dx));
     if (h && signedArea(h) !== 0) rings.push(wind(h, false));
   }
   return rings;
@@ -102,8 +121,10 @@ function main() {
     const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
     const kept = [];
     for (const p of polys) {
-      const c = clipPolygon(p);
-      if (c) kept.push(c);
+      for (const dx of [0, -360, 360]) {
+        const c = clipPolygon(p, dx);
+        if (c) kept.push(c);
+      }
     }
     if (kept.length === 0) continue;
     const name = f.properties.name;
@@ -135,8 +156,6 @@ function main() {
     features,
   };
   // One feature a line: small diffs when the data is regenerated.
-  const lines = JSON.stringify(out, null, 0).length; // (validates)
-  void lines;
   let text = '{"type":"FeatureCollection",\n"source":' + JSON.stringify(out.source) + ',\n"bbox":' +
              JSON.stringify(out.bbox) + ',\n"features":[\n';
   text += features.map(f => JSON.stringify(f)).join(',\n');

@@ -59,6 +59,11 @@ static void test_point_in_country(void)
     CHECK_AT(42.0, 9.1, "FRA");         /* Corsica: a second polygon of France */
     CHECK_AT(37.5, 14.0, "ITA");        /* Sicily */
     CHECK_AT(45.0, -30.0, "none");      /* the North Atlantic */
+    /* The Norwegian and Barents Seas: no ring may run across the box (Russia's rings cut at the
+     * antimeridian once did, after clipping). */
+    CHECK_AT(68.5, 0.0, "none");
+    CHECK_AT(70.5, -10.0, "none");
+    CHECK_AT(73.0, 35.0, "none");
     /* Vatican City, a hole in Italy: Natural Earth's 1:50m Vatican is a box about 1.5 km west of
      * the real one (12.429..12.440 E, 41.897..41.906 N); its centre. */
     CHECK_AT(41.902, 12.435, "VAT");
