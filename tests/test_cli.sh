@@ -259,6 +259,27 @@ expect_fail 2 'neg.yaml:3:' engage "$tmp/neg.yaml"
 expect_fail 2 'cannot open' engage "$tmp/none.yaml"
 expect_fail 2 'expected one SCENARIO' engage
 expect_fail 2 '--runs' engage "$tmp/neg.yaml" --runs 0
+# Scenario includes and analyses: each error names the file the value is in, with line:column.
+printf 'name: a\ninclude: loopb.yaml\n' >"$tmp/loopa.yaml"
+printf 'name: b\n\ninclude: [loopa.yaml]\n' >"$tmp/loopb.yaml"
+expect_fail 2 'loopb.yaml:3:11: include[0]: "loopa.yaml": an include loop' engage "$tmp/loopa.yaml"
+printf 'name: s\ninclude: self.yaml\n' >"$tmp/self.yaml"
+expect_fail 2 'self.yaml:2:10: include: "self.yaml": the file includes itself' engage "$tmp/self.yaml"
+printf 'name: m\ninclude: [neg.yaml, gone.yaml]\n' >"$tmp/incmiss.yaml"
+expect_fail 2 'incmiss.yaml:2:21: include[1]: cannot open "gone.yaml"' engage "$tmp/incmiss.yaml"
+printf 'name: i\ninclude: neg.yaml\n' >"$tmp/incneg.yaml"
+expect_fail 2 'neg.yaml:3:' engage "$tmp/incneg.yaml"
+printf 'name: x\nsites: []\nthreats:\n  - {missile: shahab-3, launch: [38, 46], target: [40, 33]}\nanalyses:\n  defended_area: {missile: sejjil-2, launch_areas: [{lat_deg: 38, lon_deg: 46}], cue: psychic}\n' >"$tmp/ancue.yaml"
+expect_fail 2 'ancue.yaml:6:87: analyses.defended_area.cue: unknown cue "psychic"' engage "$tmp/ancue.yaml"
+printf 'name: ok\nsites: []\nthreats:\n  - {missile: shahab-3, launch: [38, 46], target: [40, 33]}\n' >"$tmp/ok.yaml"
+printf 'include: ok.yaml\nanalyses:\n  feasibility_matrix:\n    bases: [{lat_deg: 54, lon_deg: 35, missile: ss-99}]\n    targets: [{lat_deg: 38.951, lon_deg: -77.013}]\n' >"$tmp/anbase.yaml"
+expect_fail 2 'anbase.yaml:4:49: analyses.feasibility_matrix.bases[0].missile: unknown missile "ss-99"' engage "$tmp/anbase.yaml"
+printf 'include: ok.yaml\nanalyses:\n  guarantees: {grid_deg: 1}\n' >"$tmp/angu.yaml"
+expect_fail 2 'angu.yaml:3:15: analyses.guarantees: needs analyses.feasibility_matrix' engage "$tmp/angu.yaml"
+printf 'include: ok.yaml\nanalyses:\n  kaliningrad: maybe\n' >"$tmp/ankal.yaml"
+expect_fail 2 'ankal.yaml:3:16: analyses.kaliningrad: expected true or false' engage "$tmp/ankal.yaml"
+printf 'include: ok.yaml\nanalyses:\n  defended_area: {missile: sejjil-2, launch_areas: [{lat_deg: 38, lon_deg: 46}], grid_deg: 9}\n' >"$tmp/angrid.yaml"
+expect_fail 2 'angrid.yaml:3:92: analyses.defended_area.grid_deg: 9 is outside [0.05, 5] degrees' engage "$tmp/angrid.yaml"
 
 # run: the default job, and --out writes complete files.
 "$B" run --out "$tmp/out1" >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"
