@@ -4,7 +4,8 @@
 set -euo pipefail
 # Building and testing need these; the benchmark (deps.sh bench) also needs the scipy reference.
 pkgs=(build-essential cmake pkg-config libproj-dev libyaml-dev libcjson-dev liberfa-dev
-      librandom123-dev python3)
+      librandom123-dev python3
+      libcairo2-dev libfontconfig-dev fonts-dejavu-core)
 if [ "${1:-}" = bench ]; then
   pkgs+=(python3-scipy python3-yaml)
 fi
