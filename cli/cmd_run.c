@@ -1,27 +1,52 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_run.c: bmdsim run: the main job. Until the full December 2011 scenario exists (sensors,
- * interceptors, analyses), it flies the scenario's threats and prints their trajectories. */
+/* cmd_run.c: bmdsim run: the main job. With no argument, the December 2011 dispute: each phase of
+ * the system (the ready scenarios) with its analyses (what it defends against Iranian missiles,
+ * whether it could engage Russian ICBMs under each assumption set, the guarantees, Kaliningrad),
+ * then the threats of the dispute flown and seen by the 2011 sensors. With a SCENARIO, that
+ * scenario's analyses, and with --out DIR every table, layer and map. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "analyses.h"
 #include "cli.h"
 
 static const char help[] =
-    "usage: bmdsim run [SCENARIO] [--out DIR] [--format json|text]\n"
+    "usage: bmdsim run [SCENARIO] [--out DIR] [--format json|text] [--threads T]\n"
+    "                  [--grid-deg G] [--no-guarantee-map]\n"
     "\n"
-    "The main job. With no SCENARIO: the threats of the December 2011 dispute (Iranian missiles\n"
-    "toward European capitals and a notional Iranian ICBM; Russian ICBMs from their bases toward\n"
-    "the United States; Iskander-M from Kaliningrad), each flown on a minimum-energy trajectory\n"
-    "(Iskander-M: its quasi-ballistic depressed shape) over the rotating WGS-84 Earth, with a\n"
-    "table of their trajectories and of which sensor of the December 2011 system (SBIRS cueing\n"
-    "the AN/TPY-2 at Kurecik, an Aegis ship in the eastern Mediterranean, the early-warning\n"
-    "radars at Fylingdales and Thule) first holds a track on each. Engagements (bmdsim\n"
-    "feasibility), the battle manager and the analyses of the dispute are not in the main job\n"
-    "yet; the output says so.\n"
-    "  --out DIR   also write DIR/summary.json and DIR/trajectories.csv (a point every 10 s)\n";
+    "The main job. With no SCENARIO: the built-in December 2011 scenario, that is each phase of\n"
+    "the system as it stood or was planned (scenarios/: the NATO interim capability of December\n"
+    "2011, EPAA phases 1 to 4, Aegis ships in the northern seas, Kaliningrad), with for each:\n"
+    "what it defends against Iranian missiles (the share of NATO Europe and the capitals covered),\n"
+    "how many Russian ICBMs bound for the United States each site could engage under each\n"
+    "assumption set (cueing), the least interceptor burnout speed at which each site could\n"
+    "engage any of them, and Russia's answers in Kaliningrad; then the threats of the dispute\n"
+    "flown over the rotating WGS-84 Earth and the sensor of the 2011 system that first tracks\n"
+    "each. The built-in run uses a grid of at least 1 degree to stay within seconds.\n"
+    "With SCENARIO: the analyses the file asks for (docs/scenario-format.md) at its own grid.\n"
+    "  --out DIR           write summary.json, CSV tables, GeoJSON layers and PNG/SVG maps into\n"
+    "                      DIR, complete or not at all (DIR must not exist or be empty)\n"
+    "  --threads T         threads (default: every core); results do not depend on it\n"
+    "  --grid-deg G        coarsen the map grids to at least G degrees\n"
+    "  --no-guarantee-map  skip the safe-zone map (its slowest part)\n"
+    "A progress bar goes to stderr when it is a terminal.\n";
+
+/* The built-in December 2011 scenario: the phases, in order (files in the scenario directory). */
+static const char *const phases[] = {
+    "interim-2011-iran-raid.yaml", "phase1-iran-raid.yaml",   "epaa-phase2-2015.yaml",
+    "phase3-2018-iran-raid.yaml",  "phase4-russian-icbms.yaml", "northern-seas-russian-icbms.yaml",
+    "kaliningrad-s400-voronezh.yaml",
+};
+#define N_PHASES ((int)(sizeof phases / sizeof phases[0]))
+
+static const char *scenario_dir(void)
+{
+    const char *e = getenv("BMDSIM_SCENARIOS");
+    return e && *e ? e : BMD_SCENARIO_DIR;
+}
 
 /* Coordinates: docs/scenarios.md gives each with its source (literature survey of the project,
  * shared reference §5: Keeptrack listings [V], city centres [U]). */
@@ -77,23 +102,12 @@ typedef struct outcome {
     bmd_trajectory tr;
 } outcome;
 
-static bool mkdir_p(const char *dir)
+static bool write_out(const char *dir, outcome *out, const cJSON *phases_json)
 {
-    struct stat sb;
-    if (stat(dir, &sb) == 0)
-        return S_ISDIR(sb.st_mode);
-    return mkdir(dir, 0777) == 0;
-}
-
-static bool write_out(const char *dir, outcome *out)
-{
-    if (!mkdir_p(dir)) {
-        cli_error("run", "--out: cannot create directory %s: %s", dir, strerror(errno));
-        return false;
-    }
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "bmdsim_version", BMD_VERSION);
-    cJSON_AddStringToObject(root, "scenario", "built-in December 2011 threats (trajectories only)");
+    cJSON_AddStringToObject(root, "scenario", "built-in December 2011 scenario");
+    cJSON_AddItemToObject(root, "phases", cJSON_Duplicate(phases_json, 1));
     cJSON *arr = cJSON_AddArrayToObject(root, "threats");
     size_t cap = 1 << 20;
     size_t len = 0;
@@ -170,36 +184,173 @@ static bool write_out(const char *dir, outcome *out)
     return ok;
 }
 
+/* One scenario's analyses: load, run, report; into dir when given. */
+static int run_one(const char *C, bmd_catalog *cat, const char *path, const an_opts *ao, bool json,
+                   bool text, const char *dir, cJSON *phases_json)
+{
+    bmd_scenario *s = calloc(1, sizeof *s);
+    if (!s) {
+        cli_error(C, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    bmd_load_error err;
+    if (bmd_scenario_load(path, cat, s, &err) != BMD_OK) {
+        cli_load_error(C, NULL, &err);
+        free(s);
+        return EXIT_USAGE;
+    }
+    an_opts o = *ao;
+    o.label = s->name;
+    an_result r;
+    int rc = an_run(C, cat, s, &o, &r);
+    if (rc == EXIT_OK) {
+        if (text) {
+            an_text(&r);
+            printf("\n");
+        }
+        cJSON *js = an_json(&r);
+        cJSON_AddStringToObject(js, "file", path);
+        if (dir && !an_write(C, &r, dir))
+            rc = EXIT_USAGE;
+        if (phases_json)
+            cJSON_AddItemToArray(phases_json, js);
+        else if (json)
+            json_print(js);
+        else
+            cJSON_Delete(js);
+    }
+    an_free(&r);
+    bmd_scenario_free(s);
+    free(s);
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
-    static const opt_spec spec[] = {{"out", true}, {"format", true}, {"help", false}, {0}};
+    static const opt_spec spec[] = {{"out", true},      {"format", true},
+                                    {"threads", true},  {"grid-deg", true},
+                                    {"no-guarantee-map", false}, {"help", false}, {0}};
+    static const char *C = "run";
     opts o;
-    if (!opts_parse(&o, "run", spec, argc, argv))
+    if (!opts_parse(&o, C, spec, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);
         return EXIT_OK;
     }
     bool json;
-    if (!parse_format("run", &o, &json))
+    if (!parse_format(C, &o, &json))
         return EXIT_USAGE;
-    if (o.n_pos > 0) {
-        cli_error("run", "%s: scenario files are not supported in this version yet; run with no "
-                         "argument for the built-in December 2011 threats",
-                  o.pos[0]);
+    if (o.n_pos > 1) {
+        cli_error(C, "one scenario at a time (got \"%s\" and \"%s\")", o.pos[0], o.pos[1]);
         return EXIT_USAGE;
     }
-    bmd_catalog *cat = cli_catalog("run");
+    an_opts ao = {0, 0.0, true, NULL};
+    if (opt_has(&o, "threads")) {
+        double t;
+        if (!parse_double(C, "threads", opt_get(&o, "threads"), &t) || t < 0 || t > 64 ||
+            t != floor(t)) {
+            cli_error(C, "--threads: expected a whole number from 0 (every core) to 64");
+            return EXIT_USAGE;
+        }
+        ao.threads = (int)t;
+    }
+    if (opt_has(&o, "grid-deg")) {
+        if (!parse_double(C, "grid-deg", opt_get(&o, "grid-deg"), &ao.min_grid_deg))
+            return EXIT_USAGE;
+        if (!(ao.min_grid_deg >= 0.05 && ao.min_grid_deg <= 5.0)) {
+            cli_error(C, "--grid-deg: %g is outside [0.05, 5] degrees", ao.min_grid_deg);
+            return EXIT_USAGE;
+        }
+    }
+    if (opt_has(&o, "no-guarantee-map"))
+        ao.guarantee_map = false;
+    const char *dir = opt_get(&o, "out");
+    char tmp[2048] = "";
+    if (o.n_pos == 1) {
+        /* A scenario file. */
+        bmd_catalog *cat = cli_catalog(C);
+        if (!cat)
+            return EXIT_USAGE;
+        if (dir && !out_dir_begin(C, dir, tmp, sizeof tmp)) {
+            bmd_catalog_free(cat);
+            return EXIT_USAGE;
+        }
+        cJSON *arr = dir ? cJSON_CreateArray() : NULL;
+        int rc = run_one(C, cat, o.pos[0], &ao, json, !json, dir ? tmp : NULL, arr);
+        if (rc == EXIT_OK && dir) {
+            cJSON *root = cJSON_CreateObject();
+            cJSON_AddStringToObject(root, "bmdsim_version", BMD_VERSION);
+            cJSON *one = cJSON_DetachItemFromArray(arr, 0);
+            cJSON_AddItemToObject(root, "result", one);
+            char *js = cJSON_Print(root);
+            char path[2100];
+            snprintf(path, sizeof path, "%s/summary.json", tmp);
+            bool ok = js && write_file_atomic(C, path, js, strlen(js));
+            if (ok && json)
+                printf("%s\n", js);
+            free(js);
+            cJSON_Delete(root);
+            if (!ok || !out_dir_commit(C, tmp, dir))
+                rc = EXIT_USAGE;
+        } else if (dir) {
+            out_dir_abort(tmp);
+        }
+        cJSON_Delete(arr);
+        bmd_catalog_free(cat);
+        return rc;
+    }
+    bmd_catalog *cat = cli_catalog(C);
     if (!cat)
         return EXIT_USAGE;
+    if (ao.min_grid_deg < 1.0)
+        ao.min_grid_deg = 1.0;
+    if (!opt_has(&o, "no-guarantee-map"))
+        ao.guarantee_map = false; /* the built-in run: thresholds per site, no map */
+    if (dir && !out_dir_begin(C, dir, tmp, sizeof tmp)) {
+        bmd_catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    if (!json)
+        printf("bmdsim %s: the December 2011 dispute over missile defense in Europe, rerun\n"
+               "(every value and its source: bmdsim catalog, scenarios/, docs/; seed 1; maps at "
+               "%.2g degrees)\n\n",
+               BMD_VERSION, ao.min_grid_deg);
+    cJSON *parr = cJSON_CreateArray();
+    int rc = EXIT_OK;
+    for (int k = 0; k < N_PHASES && rc == EXIT_OK; k++) {
+        char path[2048];
+        snprintf(path, sizeof path, "%s/%s", scenario_dir(), phases[k]);
+        char sub[2200] = "";
+        if (dir) {
+            char sl[96];
+            size_t n = strlen(phases[k]);
+            snprintf(sl, sizeof sl, "%.*s", (int)(n > 5 ? n - 5 : n), phases[k]);
+            snprintf(sub, sizeof sub, "%s/%s", tmp, sl);
+            if (mkdir(sub, 0777) != 0) {
+                cli_error(C, "--out: cannot create %s: %s", sub, strerror(errno));
+                rc = EXIT_USAGE;
+                break;
+            }
+        }
+        rc = run_one(C, cat, path, &ao, json, !json, dir ? sub : NULL, parr);
+    }
+    if (rc != EXIT_OK) {
+        cJSON_Delete(parr);
+        if (dir)
+            out_dir_abort(tmp);
+        bmd_catalog_free(cat);
+        return rc;
+    }
+    /* The threats of the dispute and the 2011 sensors. */
     outcome *out = calloc(N_THREATS, sizeof *out);
     if (!out) {
+        cJSON_Delete(parr);
         bmd_catalog_free(cat);
-        cli_error("run", "out of memory");
+        cli_error(C, "out of memory");
         return EXIT_INTERNAL;
     }
     bmd_flight_opts fo = bmd_flight_default_opts();
-    int rc = EXIT_OK;
     bmd_radar radars[N_RUN_SENSORS];
     int n_radars = 0;
     for (int k = 0; k < N_RUN_SENSORS; k++) {
@@ -247,10 +398,9 @@ int cmd_run(int argc, char **argv)
     }
     if (json) {
         cJSON *root = cJSON_CreateObject();
-        cJSON_AddStringToObject(root, "scenario", "built-in December 2011 threats");
-        cJSON_AddStringToObject(root, "note", "trajectories and sensors only: engagements, the "
-                                              "battle manager and the analyses are not in the "
-                                              "main job yet");
+        cJSON_AddStringToObject(root, "scenario", "built-in December 2011 scenario");
+        cJSON_AddStringToObject(root, "bmdsim_version", BMD_VERSION);
+        cJSON_AddItemToObject(root, "phases", cJSON_Duplicate(parr, 1));
         cJSON *arr = cJSON_AddArrayToObject(root, "threats");
         for (int i = 0; i < N_THREATS; i++) {
             cJSON *e = cJSON_CreateObject();
@@ -275,13 +425,9 @@ int cmd_run(int argc, char **argv)
         }
         json_print(root);
     } else {
-        printf("bmdsim %s: the December 2011 threats, trajectories and sensors only\n",
-               BMD_VERSION);
-        printf("(engagements, the battle manager and the analyses of the dispute are not in the "
-               "main job yet;\n this run flies the scenario's threats over the rotating WGS-84 "
-               "Earth with J2 and drag,\n and plays SBIRS, the AN/TPY-2 at Kurecik, an Aegis ship "
-               "off Crete and the Fylingdales\n and Thule radars against each: 'track' is the first "
-               "confirmed track, seed 1)\n\n");
+        printf("The threats of the dispute, flown over the rotating WGS-84 Earth with J2 and "
+               "drag, against\nSBIRS, the AN/TPY-2 at Kurecik, an Aegis ship off Crete and the "
+               "Fylingdales and Thule radars\n('track': the first confirmed track):\n\n");
         printf("%-19s %-12s %-11s %9s %8s %8s %8s %8s %7s  %s\n", "missile", "launch", "target",
                "range_km", "time_min", "apo_km", "bo_s", "bo_km_s", "miss_m", "track");
         for (int i = 0; i < N_THREATS; i++) {
@@ -307,9 +453,15 @@ int cmd_run(int argc, char **argv)
                "a raid against the defense: bmdsim engage scenarios/phase1-iran-raid.yaml (and the "
                "other scenarios/)\n");
     }
-    const char *dir = opt_get(&o, "out");
-    if (dir && !write_out(dir, out))
-        rc = EXIT_USAGE;
+    if (dir) {
+        bool ok = write_out(tmp, out, parr);
+        if (!ok || !out_dir_commit(C, tmp, dir)) {
+            if (ok == false)
+                out_dir_abort(tmp);
+            rc = EXIT_USAGE;
+        }
+    }
+    cJSON_Delete(parr);
     for (int i = 0; i < N_THREATS; i++)
         bmd_traj_free(&out[i].tr);
     free(out);

@@ -105,7 +105,7 @@ printf 'id: x\nname: [broken\n' >"$tmp/broken.yaml"
 expect_fail 2 "broken.yaml:3:1: YAML syntax" trajectory --missile "$tmp/broken.yaml" --launch 0,0 --target 1,1
 printf 'id: x\nname: y\npayload: {mass_kg: 100, ballistic_coefficient_kg_m2: 1000}\nstages:\n  - {gross_mass_kg: 100, propellant_mass_kg: 50, burn_time_s: 10, isp_vac_s: 0.001, diameter_m: 1, drag: scud}\n' >"$tmp/weak.yaml"
 expect_fail 2 "cannot lift off" trajectory --missile "$tmp/weak.yaml" --launch 0,0 --target 1,1
-expect_fail 2 'scenario files are not supported' run nonexistent.yaml
+expect_fail 2 'nonexistent.yaml' run nonexistent.yaml
 
 # Sensors: detect and track.
 D=(--threat shahab-3 --launch 38.08,46.29 --target 39.93,32.86)
@@ -281,11 +281,65 @@ expect_fail 2 'ankal.yaml:3:16: analyses.kaliningrad: expected true or false' en
 printf 'include: ok.yaml\nanalyses:\n  defended_area: {missile: sejjil-2, launch_areas: [{lat_deg: 38, lon_deg: 46}], grid_deg: 9}\n' >"$tmp/angrid.yaml"
 expect_fail 2 'angrid.yaml:3:92: analyses.defended_area.grid_deg: 9 is outside [0.05, 5] degrees' engage "$tmp/angrid.yaml"
 
-# run: the default job, and --out writes complete files.
-"$B" run --out "$tmp/out1" >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"
-grep -q 'trajectories and sensors only' "$tmp/run.txt" && ok || bad "run says it flies trajectories only"
-/usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d['threats']) >= 10" "$tmp/out1/summary.json" && ok || bad "run summary.json"
+# run SCENARIO: a small scenario's analyses (the built-in run is `make demo` and the bench: too
+# slow under the sanitizers), and --out writes a complete directory or none.
+cat >"$tmp/an.yaml" <<'YAML'
+name: "test: two sites, every analysis on a coarse grid"
+sites:
+  - {name: Deveselu, lat_deg: 44.08, lon_deg: 24.41, interceptor: sm3-ib, inventory: 4}
+  - {name: Redzikowo, lat_deg: 54.47, lon_deg: 17.12, interceptor: sm3-iib, inventory: 4}
+threats:
+  - {missile: sejjil-2, launch: [38.08, 46.29], target: [44.43, 26.10]}
+analyses:
+  defended_area:
+    missile: sejjil-2
+    launch_areas: [{name: Tabriz, lat_deg: 38.08, lon_deg: 46.29}]
+    grid_deg: 2
+    region: {lat_min_deg: 36, lat_max_deg: 48, lon_min_deg: 18, lon_max_deg: 36}
+  feasibility_matrix:
+    bases: [{name: Kozelsk, lat_deg: 54.033, lon_deg: 35.767, missile: ss-19}]
+    targets: [{name: Washington, lat_deg: 38.951, lon_deg: -77.013}]
+    cues: [ideal, site-radar]
+    launch_delays_s: [0, 60]
+  guarantees:
+    burnout_speed_km_s: 5.5
+    grid_deg: 3
+    region: {lat_min_deg: 51, lat_max_deg: 57, lon_min_deg: 12, lon_max_deg: 21}
+YAML
+"$B" run "$tmp/an.yaml" --out "$tmp/out1" --threads 2 >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run SCENARIO: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/out1" <<'PY' && ok || bad "run --out: summary, tables, layers, maps"
+import json, os, sys
+d = sys.argv[1]
+s = json.load(open(os.path.join(d, "summary.json")))["result"]
+da = s["defended_area"]["launch_areas"][0]
+assert da["cells"] == 6 * 9 and da["cells_defended"] > 0 and "Bucharest" in da["capitals_covered"], da
+assert 0 < da["share_of_nato_europe"] < 1
+fm = s["feasibility_matrix"]
+assert len(fm["cells"]) == 1 * 2 * 2 * 2
+g = s["guarantees"]["sites"]
+assert len(g) == 2 and g[1]["min_burnout_speed_km_s"] is not None
+assert s["guarantees"]["safe_zone_map"]["cells"] == 2 * 3
+for f in ["defended_area_tabriz.csv", "defended_area_tabriz.geojson", "feasibility_matrix.csv",
+          "guarantees_sites.csv", "guarantees_map.csv", "safe_zones.geojson",
+          "map_defended_area_tabriz.png", "map_defended_area_tabriz.svg", "map_safe_zones.png",
+          "plot_trajectories.svg", "threat_trajectories.csv"]:
+    assert os.path.getsize(os.path.join(d, f)) > 0, f
+gj = json.load(open(os.path.join(d, "defended_area_tabriz.geojson")))
+assert gj["type"] == "FeatureCollection" and gj["features"][0]["geometry"]["type"] == "MultiPolygon"
+assert open(os.path.join(d, "map_safe_zones.png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+assert not [f for f in os.listdir(os.path.dirname(d)) if ".partial-" in f]
+PY
 grep -qE "$NONFINITE" "$tmp/run.txt" "$tmp/out1/summary.json" && bad "NaN in run output" || ok
+grep -q 'Bucharest' "$tmp/run.txt" && ok || bad "run: the text report names the capitals covered"
+# The same scenario gives the same bytes on another thread count.
+"$B" run "$tmp/an.yaml" --threads 1 --format json >"$tmp/r1.json" 2>/dev/null
+"$B" run "$tmp/an.yaml" --threads 2 --format json >"$tmp/r2.json" 2>/dev/null
+/usr/bin/python3 -c "import json,sys; a,b=[json.load(open(f)) for f in sys.argv[1:]]; [x.pop('analyses_wall_s') for x in (a,b)]; assert a==b" "$tmp/r1.json" "$tmp/r2.json" && ok || bad "run: results depend on the thread count"
+# An existing, non-empty --out is refused and left as it was.
+expect_fail 2 'not an empty directory' run "$tmp/an.yaml" --out "$tmp/out1"
+[ -f "$tmp/out1/summary.json" ] && ok || bad "run: a refused --out was touched"
+expect_fail 2 '--grid-deg: 9 is outside' run "$tmp/an.yaml" --grid-deg 9
+expect_fail 2 'one scenario at a time' run "$tmp/an.yaml" "$tmp/an.yaml"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,6 +12,7 @@
 #ifndef BMD_ANALYSIS_H
 #define BMD_ANALYSIS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bmd/catalog.h"
