@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "analyses.h"
+#include "bmd/plot.h"
 #include "cli.h"
 
 static const char help[] =
@@ -225,7 +226,7 @@ static int run_one(const char *C, bmd_catalog *cat, const char *path, const an_o
     return rc;
 }
 
-int cmd_run(int argc, char **argv)
+static int run_main(int argc, char **argv)
 {
     static const opt_spec spec[] = {{"out", true},      {"format", true},
                                     {"threads", true},  {"grid-deg", true},
@@ -466,5 +467,12 @@ int cmd_run(int argc, char **argv)
         bmd_traj_free(&out[i].tr);
     free(out);
     bmd_catalog_free(cat);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    int rc = run_main(argc, argv);
+    bmd_plot_cleanup(); /* Cairo's and fontconfig's caches: nothing is left allocated at exit */
     return rc;
 }
