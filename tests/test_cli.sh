@@ -341,5 +341,63 @@ expect_fail 2 'not an empty directory' run "$tmp/an.yaml" --out "$tmp/out1"
 expect_fail 2 '--grid-deg: 9 is outside' run "$tmp/an.yaml" --grid-deg 9
 expect_fail 2 'one scenario at a time' run "$tmp/an.yaml" "$tmp/an.yaml"
 
+# footprint: one site's defended footprint against one threat type from one launch area.
+"$B" footprint --help | grep -q 'usage: bmdsim footprint' && ok || bad "footprint --help"
+FP=(--threat sejjil-2 --launch 38.08,46.29 --site 44.08,24.41 --interceptor sm3-ib)
+FPR=("${FP[@]}" --grid-deg 1 --region 36,48,18,36)
+"$B" footprint "${FPR[@]}" >"$tmp/fp.json" 2>"$tmp/err" || bad "footprint: $(cat "$tmp/err")"
+grep -qE "$NONFINITE" "$tmp/fp.json" && bad "NaN in footprint json" || ok
+/usr/bin/python3 - "$tmp/fp.json" <<'PY' && ok || bad "footprint: a real footprint over Romania"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("threat", "launch", "site", "interceptor", "cue", "grid_deg", "region", "cells",
+          "cells_reached", "cells_defended", "defended_area_km2", "reached_area_km2",
+          "defended_box", "farthest_defended_range_km", "cells_evaluated", "cells_inferred"):
+    assert k in d, k
+assert d["cells"] == 12 * 18 and d["cue"] == "forward-radar", d
+assert 0 < d["cells_defended"] < d["cells_reached"] < d["cells"], d
+assert 0 < d["defended_area_km2"] < d["reached_area_km2"], d
+b = d["defended_box"]
+assert b["lat_min_deg"] <= 44.43 <= b["lat_max_deg"] and b["lon_min_deg"] <= 26.10 <= b["lon_max_deg"], b
+assert 500 < d["farthest_defended_range_km"] < 2500, d
+assert d["cells_evaluated"] + d["cells_inferred"] == d["cells"], d
+PY
+"$B" footprint "${FPR[@]}" --format geojson --out "$tmp/fp.geojson" >"$tmp/out" 2>"$tmp/err" || bad "footprint geojson: $(cat "$tmp/err")"
+[ ! -s "$tmp/out" ] && [ ! -e "$tmp/fp.geojson.tmp" ] && ok || bad "footprint --out: stdout used or temp file left"
+/usr/bin/python3 - "$tmp/fp.geojson" <<'PY' && ok || bad "footprint GeoJSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["type"] == "FeatureCollection"
+g = [f["geometry"]["type"] for f in d["features"]]
+assert g == ["MultiPolygon", "Point", "Point"], g
+mp = d["features"][0]
+assert mp["geometry"]["coordinates"] and mp["properties"]["defended_area_km2"] > 0
+PY
+"$B" footprint "${FPR[@]}" --format csv >"$tmp/fp.csv" 2>"$tmp/err" || bad "footprint csv: $(cat "$tmp/err")"
+head -1 "$tmp/fp.csv" | grep -q '^lat_deg,lon_deg,class,margin_s,flight_time_s$' && ok || bad "footprint csv header"
+awk -F, 'NR>1 { n++; c[$3]++ } END { exit !(n == 216 && c["defended"] > 0 && c["undefended"] > 0 && c["unreached"] > 0 && c["defended"] + c["undefended"] + c["unreached"] == n) }' "$tmp/fp.csv" && ok || bad "footprint csv rows"
+grep -qE "$NONFINITE" "$tmp/fp.csv" "$tmp/fp.geojson" && bad "NaN in footprint csv or geojson" || ok
+"$B" footprint "${FPR[@]}" --threads 1 --out "$tmp/fp1.json" 2>/dev/null
+cmp -s "$tmp/fp.json" "$tmp/fp1.json" && ok || bad "footprint --out differs from stdout or depends on threads"
+"$B" footprint "${FPR[@]}" --format text 2>/dev/null | grep -q 'cells defended' && ok || bad "footprint text"
+expect_fail 2 '--interceptor is required' footprint --threat sejjil-2 --launch 38.08,46.29 --site 44.08,24.41
+expect_fail 2 '--launch is required' footprint --threat sejjil-2 --site 44.08,24.41 --interceptor sm3-ib
+expect_fail 2 'unknown missile "nope"' footprint "${FP[@]:2}" --threat nope
+expect_fail 2 'unknown interceptor "sm9"' footprint --threat sejjil-2 --launch 38.08,46.29 --site 44.08,24.41 --interceptor sm9
+expect_fail 2 'is a missile file, not an interceptor' footprint --threat sejjil-2 --launch 38.08,46.29 --site 44.08,24.41 --interceptor "$BMDSIM_DATA/missiles/shahab-3.yaml"
+expect_fail 2 'each minimum below its maximum' footprint "${FP[@]}" --region 48,40,18,36
+expect_fail 2 'each minimum below its maximum' footprint "${FP[@]}" --region 36,48,30,30
+expect_fail 2 'latitudes must lie in [-90, 90]' footprint "${FP[@]}" --region 36,95,18,36
+expect_fail 2 'expected 4 comma-separated numbers' footprint "${FP[@]}" --region 36,48,18
+expect_fail 2 'smaller than one cell' footprint "${FP[@]}" --region 36,36.5,18,36 --grid-deg 1
+expect_fail 2 '--grid-deg: 0.01 is outside [0.05, 5]' footprint "${FP[@]}" --grid-deg 0.01
+expect_fail 2 '--grid-deg: 6 is outside [0.05, 5]' footprint "${FP[@]}" --grid-deg 6
+expect_fail 2 '--refine: 0: expected a whole number from 1 to 16' footprint "${FP[@]}" --refine 0
+expect_fail 2 '--refine: 17' footprint "${FP[@]}" --refine 17
+expect_fail 2 '--threads: 0' footprint "${FP[@]}" --threads 0
+expect_fail 2 '--cue: "psychic"' footprint "${FP[@]}" --cue psychic
+expect_fail 2 '--format: "kml"' footprint "${FP[@]}" --format kml
+expect_fail 2 'latitude 95 is outside' footprint "${FP[@]:0:4}" --site 95,24 --interceptor sm3-ib
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
