@@ -267,3 +267,82 @@ if [[ -x "$def" ]]; then
         exit 1
     fi
 fi
+
+# Analyses (issue "scenarios and analyses", Speed): defended-area maps, the guarantees map and the
+# aimer against in-process references (bench/bench_analysis.c), on all cores (not pinned: the
+# aims are for the whole machine), then the wall-clock of the CLI's main job, `bmdsim run`
+# (median of 3). Both go into bench/results/analysis.json with the machine and the aims.
+ana="$build/bench/bench_analysis"
+if [[ -x "$ana" ]]; then
+    quick_arg=()
+    [[ "${BENCH_QUICK:-0}" = 1 ]] && quick_arg=(--quick)
+    ana_out="$results/analysis.json"
+    [[ "${BENCH_QUICK:-0}" = 1 ]] && ana_out="$results/analysis-quick.json"
+    echo "analyses: $ana ${quick_arg[*]} (all cores; a few minutes)" >&2
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
+    if ! "$ana" "${quick_arg[@]}" >"$tmp/analysis.json"; then
+        echo "run_bench.sh: bench_analysis failed" >&2
+        exit 1
+    fi
+    run_times=()
+    if [[ -x "$build/bmdsim" ]]; then
+        for _ in 1 2 3; do
+            t0=$(date +%s.%N)
+            if ! "$build/bmdsim" run >/dev/null 2>&1; then
+                echo "run_bench.sh: bmdsim run failed" >&2
+                exit 1
+            fi
+            t1=$(date +%s.%N)
+            run_times+=("$("$py" -c "print($t1 - $t0)")")
+        done
+    fi
+    BENCH_LOAD_BEFORE="$load_before" \
+        "$py" - "$tmp/analysis.json" "$ana_out" "${run_times[@]}" <<'PYEOF'
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+
+src, out_path = sys.argv[1:3]
+runs = [float(x) for x in sys.argv[3:]]
+a = json.load(open(src))
+cpu_model = None
+try:
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu_model = line.split(":", 1)[1].strip()
+            break
+except OSError:
+    pass
+a["date"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+a["machine"] = dict(cpu=cpu_model, nproc=os.cpu_count(),
+                    load_average_before=os.environ.get("BENCH_LOAD_BEFORE") or None,
+                    load_average_after=os.getloadavg(), kernel=platform.release())
+if runs:
+    a["bmdsim_run"] = dict(what="wall-clock of the CLI: bmdsim run >/dev/null (the default main "
+                                "job), median of 3", s=round(statistics.median(runs), 3),
+                           runs_s=[round(x, 3) for x in runs])
+aims = {}
+da = a.get("defended_area")
+if da and not a.get("quick"):
+    t = da["all_threads"]["s_with_tables"]
+    aims["defended_area_0.25deg_3_launch_areas_s"] = dict(aim=30, s=t, met=t < 30)
+gu = a.get("guarantees")
+if gu and not a.get("quick"):
+    t = gu["all_threads"]["s"]
+    aims["guarantees_map_0.5deg_s"] = dict(aim=60, s=t, met=t < 60)
+if runs:
+    t = a["bmdsim_run"]["s"]
+    aims["bmdsim_run_s"] = dict(aim=10, s=t, met=t < 10)
+a["aims"] = dict(aims, note="the aims are for a 2-core machine; compare nproc and the load averages")
+with open(out_path, "w") as f:
+    json.dump(a, f, indent=2)
+    f.write("\n")
+print("analyses:")
+for k, v in aims.items():
+    print(f"  {k:<42} {v['s']:8.2f} s  (aim < {v['aim']} s: {'met' if v['met'] else 'NOT met'})")
+print(f"wrote {out_path}")
+PYEOF
+fi
