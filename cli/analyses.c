@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bmd/parallel.h"
 #include "bmd/plot.h"
 
 /* ------------------------------------------------------------------ progress bar */
@@ -134,6 +135,93 @@ static bmd_geo_grid grid_of(double lat0, double lon0, double step, int n_lat, in
     return g;
 }
 
+void an_cache_free(an_cache *c)
+{
+    if (!c)
+        return;
+    for (int k = 0; k < c->n_aimers; k++)
+        bmd_aimer_free(c->aimers[k].a);
+    memset(c, 0, sizeof *c);
+}
+
+/* The cached aimer of m from (lat, lon) over g, made and kept when new (NULL: none, the
+ * defended-area call makes its own). */
+static const bmd_aimer *cached_aimer(an_cache *c, const bmd_missile *m, double lat, double lon,
+                                     const bmd_scn_region *g)
+{
+    if (!c)
+        return NULL;
+    for (int k = 0; k < c->n_aimers; k++)
+        if (c->aimers[k].m == m && c->aimers[k].lat == lat && c->aimers[k].lon == lon &&
+            memcmp(&c->aimers[k].g, g, sizeof *g) == 0)
+            return c->aimers[k].a;
+    if (c->n_aimers >= AN_CACHE_AIMERS)
+        return NULL;
+    bmd_aimer *a = NULL;
+    if (bmd_da_aimer(m, lat, lon, g, &a, NULL, 0) != BMD_OK)
+        return NULL; /* the defended-area call makes it again and reports why */
+    c->aimers[c->n_aimers].m = m;
+    c->aimers[c->n_aimers].lat = lat;
+    c->aimers[c->n_aimers].lon = lon;
+    c->aimers[c->n_aimers].g = *g;
+    c->aimers[c->n_aimers].a = a;
+    c->n_aimers++;
+    return a;
+}
+
+/* FNV-1a over bytes. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* What a site's guarantee depends on: the site, the interceptor, the cue, the seed, and the
+ * threats (bases with their missiles, targets). */
+static uint64_t gu_key(const bmd_scenario *s, const bmd_scn_site *site)
+{
+    const bmd_scn_analyses *a = &s->analyses;
+    uint64_t h = 1469598103934665603ULL;
+    h = fnv(h, &site->lat_rad, sizeof site->lat_rad);
+    h = fnv(h, &site->lon_rad, sizeof site->lon_rad);
+    h = fnv(h, &site->h_m, sizeof site->h_m);
+    h = fnv(h, a->gu.interceptor->v.id, strlen(a->gu.interceptor->v.id));
+    h = fnv(h, &a->gu.cue, sizeof a->gu.cue);
+    h = fnv(h, &s->seed, sizeof s->seed);
+    for (int k = 0; k < a->fm.n_bases; k++) {
+        h = fnv(h, &a->fm.bases[k].lat_rad, sizeof(double));
+        h = fnv(h, &a->fm.bases[k].lon_rad, sizeof(double));
+        h = fnv(h, a->fm.bases[k].missile->v.id, strlen(a->fm.bases[k].missile->v.id));
+    }
+    h = fnv(h, "|", 1);
+    for (int k = 0; k < a->fm.n_targets; k++) {
+        h = fnv(h, &a->fm.targets[k].lat_rad, sizeof(double));
+        h = fnv(h, &a->fm.targets[k].lon_rad, sizeof(double));
+    }
+    return h;
+}
+
+typedef struct gu_ctx {
+    const bmd_catalog *cat;
+    const bmd_scenario *s;
+    an_result *r;
+    const int *todo;
+} gu_ctx;
+
+static bmd_status gu_task(void *vctx, int i)
+{
+    gu_ctx *c = vctx;
+    const bmd_scenario *s = c->s;
+    int k = c->todo[i];
+    return bmd_guarantee_site(c->cat, s->analyses.gu.interceptor, s->sites[k].lat_rad,
+                              s->sites[k].lon_rad, s->sites[k].h_m, c->r->fm.threats,
+                              c->r->fm.n_threats, s->analyses.gu.cue, s->seed, &c->r->gu[k]);
+}
+
 /* Share of NATO Europe defended and capitals covered, for one map. */
 static void derive_da(an_result *r, an_da *d)
 {
@@ -208,6 +296,8 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
         for (int k = 0; k < a->da.n_launch_areas; k++) {
             an_da *d = &r->da[r->n_da];
             d->launch = a->da.launch_areas[k];
+            dopt.aimer = cached_aimer(o->cache, a->da.missile, d->launch.lat_rad,
+                                      d->launch.lon_rad, &dopt.region);
             snprintf(label, sizeof label, "%s: defended area, %s", o->label ? o->label : "",
                      d->launch.name);
             char why[200];
@@ -238,27 +328,43 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
         prog_update(1.0, label);
     }
     if (a->guarantees && r->have_fm && a->gu.interceptor) {
+        snprintf(label, sizeof label, "%s: guarantees", o->label ? o->label : "");
+        prog_update(0.0, label);
+        int todo[BMD_SCN_MAX_SITES];
+        uint64_t keys[BMD_SCN_MAX_SITES];
+        int n_todo = 0;
         for (int k = 0; k < s->n_sites; k++) {
-            snprintf(label, sizeof label, "%s: guarantees, %s", o->label ? o->label : "",
-                     s->sites[k].name);
-            prog_update((double)k / s->n_sites, label);
-            bmd_status st = bmd_guarantee_site(cat, a->gu.interceptor, s->sites[k].lat_rad,
-                                               s->sites[k].lon_rad, s->sites[k].h_m,
-                                               r->fm.threats, r->fm.n_threats, a->gu.cue, s->seed,
-                                               &r->gu[k]);
-            if (st != BMD_OK) {
-                prog_done();
-                cli_error(C, "%s: guarantees for %s: %s", s->name, s->sites[k].name,
-                          bmd_status_str(st));
-                return EXIT_INTERNAL;
-            }
+            keys[k] = gu_key(s, &s->sites[k]);
+            bool found = false;
+            for (int j = 0; o->cache && j < o->cache->n_gu && !found; j++)
+                if (o->cache->gu[j].key == keys[k]) {
+                    r->gu[k] = o->cache->gu[j].r;
+                    found = true;
+                }
+            if (!found)
+                todo[n_todo++] = k;
         }
+        gu_ctx gc = {cat, s, r, todo};
+        int failed = -1;
+        bmd_status st = bmd_parallel_for(n_todo, o->threads, gu_task, &gc, &failed);
+        if (st != BMD_OK) {
+            prog_done();
+            cli_error(C, "%s: guarantees for %s: %s", s->name, s->sites[todo[failed]].name,
+                      bmd_status_str(st));
+            return EXIT_INTERNAL;
+        }
+        for (int i = 0; o->cache && i < n_todo && o->cache->n_gu < AN_CACHE_GU; i++) {
+            o->cache->gu[o->cache->n_gu].key = keys[todo[i]];
+            o->cache->gu[o->cache->n_gu].r = r->gu[todo[i]];
+            o->cache->n_gu++;
+        }
+        prog_update(1.0, label);
         r->have_gu = true;
         if (o->guarantee_map) {
             snprintf(label, sizeof label, "%s: safe-zone map", o->label ? o->label : "");
             char why[200];
             double step = fmax(a->gu.grid_deg, o->min_grid_deg) * BMD_DEG;
-            bmd_status st = bmd_guarantee_map(
+            st = bmd_guarantee_map(
                 cat, a->gu.interceptor, a->gu.burnout_speed_m_s, r->fm.threats, r->fm.n_threats,
                 a->gu.cue, step, &a->gu.region, s->seed, o->threads, prog_update, label,
                 &r->gu_map, why, sizeof why);

@@ -43,12 +43,33 @@ typedef struct an_result {
     double seconds;              /* wall time of the analyses */
 } an_result;
 
+/* What several scenarios of one run share: aimers (a missile from a launch area over a region)
+ * and per-site guarantees (the same site, interceptor, cue and threats give the same answer). */
+#define AN_CACHE_AIMERS 32
+#define AN_CACHE_GU 64
+typedef struct an_cache {
+    int n_aimers;
+    struct {
+        const bmd_missile *m;
+        double lat, lon;
+        bmd_scn_region g;
+        bmd_aimer *a;
+    } aimers[AN_CACHE_AIMERS];
+    int n_gu;
+    struct {
+        uint64_t key;
+        bmd_gu_site r;
+    } gu[AN_CACHE_GU];
+} an_cache;
+void an_cache_free(an_cache *c);
+
 /* Options of a run. */
 typedef struct an_opts {
     int threads;                 /* 0: every core */
     double min_grid_deg;         /* coarsen the defended-area and guarantees grids to this */
     bool guarantee_map;          /* compute the safe-zone map (it is the slow part) */
     const char *label;           /* for the progress bar */
+    an_cache *cache;             /* shared between the scenarios of a run (may be NULL) */
 } an_opts;
 
 /* Run the scenario's analyses. Prints its own errors; returns an exit code. */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "analyses.h"
+#include "bmd/parallel.h"
 #include "bmd/plot.h"
 #include "cli.h"
 
@@ -185,6 +186,58 @@ static bool write_out(const char *dir, outcome *out, const cJSON *phases_json)
     return ok;
 }
 
+/* The threats of the dispute, each flown and played against the 2011 sensors (one task of a
+ * parallel loop: it writes only its own outcome). */
+typedef struct thr_ctx {
+    const bmd_catalog *cat;
+    outcome *out;
+    bmd_radar radars[N_RUN_SENSORS];
+    int n_radars;
+    const bmd_ew_sensor *ew;
+} thr_ctx;
+
+static bmd_status thr_task(void *vctx, int i)
+{
+    thr_ctx *c = vctx;
+    outcome *o = &c->out[i];
+    const threat *t = &threats[i];
+    const bmd_missile *m = bmd_catalog_find(c->cat, t->missile);
+    o->tracked_by = -1;
+    o->track_s = (double)NAN;
+    if (!m) {
+        o->st = BMD_ERR_NOT_FOUND;
+        snprintf(o->why, sizeof o->why, "missile %s is not in the catalog", t->missile);
+        return BMD_OK;
+    }
+    bmd_flight_opts fo = bmd_flight_default_opts();
+    bmd_aim aim;
+    memset(&aim, 0, sizeof aim);
+    aim.launch_lat_rad = t->from.lat_deg * BMD_DEG;
+    aim.launch_lon_rad = t->from.lon_deg * BMD_DEG;
+    aim.target_lat_rad = t->to.lat_deg * BMD_DEG;
+    aim.target_lon_rad = t->to.lon_deg * BMD_DEG;
+    aim.shape = m->v.default_shape;
+    aim.apogee_m = m->v.default_apogee_m;
+    o->st = bmd_target(&m->v, &aim, &fo, &o->res, &o->tr);
+    o->s = o->tr.sum;
+    snprintf(o->why, sizeof o->why, "%s", o->res.why[0] ? o->res.why : bmd_status_str(o->st));
+    if (o->st == BMD_OK && c->n_radars == N_RUN_SENSORS) {
+        bmd_surv_opts so = bmd_surv_default_opts();
+        so.ew = c->ew;
+        bmd_sensor_timeline tl[N_RUN_SENSORS];
+        if (bmd_detect(&o->tr, &m->sig, c->radars, c->n_radars, &so, tl, NULL) == BMD_OK)
+            for (int k = 0; k < c->n_radars; k++)
+                if (isfinite(tl[k].track_confirmed_s) && !(tl[k].track_confirmed_s >= o->track_s)) {
+                    o->track_s = tl[k].track_confirmed_s;
+                    o->tracked_by = k;
+                }
+    }
+    return BMD_OK;
+}
+
+/* Shared between the scenarios of the built-in run; freed when the command ends. */
+static an_cache run_cache;
+
 /* One scenario's analyses: load, run, report; into dir when given. */
 static int run_one(const char *C, bmd_catalog *cat, const char *path, const an_opts *ao, bool json,
                    bool text, const char *dir, cJSON *phases_json)
@@ -246,7 +299,7 @@ static int run_main(int argc, char **argv)
         cli_error(C, "one scenario at a time (got \"%s\" and \"%s\")", o.pos[0], o.pos[1]);
         return EXIT_USAGE;
     }
-    an_opts ao = {0, 0.0, true, NULL};
+    an_opts ao = {0, 0.0, true, NULL, &run_cache};
     if (opt_has(&o, "threads")) {
         double t;
         if (!parse_double(C, "threads", opt_get(&o, "threads"), &t) || t < 0 || t > 64 ||
@@ -351,52 +404,20 @@ static int run_main(int argc, char **argv)
         cli_error(C, "out of memory");
         return EXIT_INTERNAL;
     }
-    bmd_flight_opts fo = bmd_flight_default_opts();
-    bmd_radar radars[N_RUN_SENSORS];
-    int n_radars = 0;
+    thr_ctx tc;
+    memset(&tc, 0, sizeof tc);
+    tc.cat = cat;
+    tc.out = out;
     for (int k = 0; k < N_RUN_SENSORS; k++) {
         const bmd_sensor_entry *e = bmd_catalog_find_sensor(cat, run_sensors[k]);
         if (e && e->kind == BMD_SENSOR_RADAR)
-            radars[n_radars++] = e->radar;
+            tc.radars[tc.n_radars++] = e->radar;
     }
     const bmd_sensor_entry *sb = bmd_catalog_find_sensor(cat, "sbirs");
-    const bmd_ew_sensor *ew = sb && sb->kind == BMD_SENSOR_EARLY_WARNING ? &sb->ew : NULL;
-    for (int i = 0; i < N_THREATS; i++) {
-        const threat *t = &threats[i];
-        const bmd_missile *m = bmd_catalog_find(cat, t->missile);
+    tc.ew = sb && sb->kind == BMD_SENSOR_EARLY_WARNING ? &sb->ew : NULL;
+    for (int i = 0; i < N_THREATS; i++)
         bmd_traj_init(&out[i].tr);
-        if (!m) {
-            out[i].st = BMD_ERR_NOT_FOUND;
-            snprintf(out[i].why, sizeof out[i].why, "missile %s is not in the catalog", t->missile);
-            continue;
-        }
-        bmd_aim aim;
-        memset(&aim, 0, sizeof aim);
-        aim.launch_lat_rad = t->from.lat_deg * BMD_DEG;
-        aim.launch_lon_rad = t->from.lon_deg * BMD_DEG;
-        aim.target_lat_rad = t->to.lat_deg * BMD_DEG;
-        aim.target_lon_rad = t->to.lon_deg * BMD_DEG;
-        aim.shape = m->v.default_shape;
-        aim.apogee_m = m->v.default_apogee_m;
-        out[i].st = bmd_target(&m->v, &aim, &fo, &out[i].res, &out[i].tr);
-        out[i].s = out[i].tr.sum;
-        snprintf(out[i].why, sizeof out[i].why, "%s",
-                 out[i].res.why[0] ? out[i].res.why : bmd_status_str(out[i].st));
-        out[i].tracked_by = -1;
-        out[i].track_s = (double)NAN;
-        if (out[i].st == BMD_OK && n_radars == N_RUN_SENSORS) {
-            bmd_surv_opts so = bmd_surv_default_opts();
-            so.ew = ew;
-            bmd_sensor_timeline tl[N_RUN_SENSORS];
-            if (bmd_detect(&out[i].tr, &m->sig, radars, n_radars, &so, tl, NULL) == BMD_OK)
-                for (int k = 0; k < n_radars; k++)
-                    if (isfinite(tl[k].track_confirmed_s) &&
-                        !(tl[k].track_confirmed_s >= out[i].track_s)) {
-                        out[i].track_s = tl[k].track_confirmed_s;
-                        out[i].tracked_by = k;
-                    }
-        }
-    }
+    bmd_parallel_for(N_THREATS, ao.threads, thr_task, &tc, NULL); /* each records its own status */
     if (json) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "scenario", "built-in December 2011 scenario");
@@ -473,6 +494,7 @@ static int run_main(int argc, char **argv)
 int cmd_run(int argc, char **argv)
 {
     int rc = run_main(argc, argv);
+    an_cache_free(&run_cache);
     bmd_plot_cleanup(); /* Cairo's and fontconfig's caches: nothing is left allocated at exit */
     return rc;
 }

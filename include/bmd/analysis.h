@@ -97,10 +97,17 @@ typedef struct bmd_da_opts {
     int threads;           ///< 0: bmd_parallel_threads()
     uint64_t seed;         ///< for the sensors' draws
     double aim_tol_m;      ///< aim tolerance (0: 1,000 m)
+    const bmd_aimer *aimer;///< the missile's aimer from the launch area toward the region's
+                           ///< middle, made by the caller to share it between maps (NULL: made
+                           ///< here; bmd_da_aimer makes the same one)
 } bmd_da_opts;
 
 /// Forward radar, 0.5 degrees over 34..72 N, -25..45 E, refine 4, all threads, seed 1.
 bmd_da_opts bmd_da_default_opts(void);
+
+/// The aimer bmd_defended_area would make for missile m from (lat, lon) over region g.
+bmd_status bmd_da_aimer(const bmd_missile *m, double lat_rad, double lon_rad,
+                        const bmd_scn_region *g, bmd_aimer **out, char *why, size_t why_size);
 
 /// A defended-area map. Cells are centred at lat0 + i step, lon0 + j step, row-major.
 typedef struct bmd_da_map {

@@ -16,9 +16,10 @@
 
 #include "bmd/analysis.h"
 #include "bmd/constants.h"
+#include "bmd/parallel.h"
 #include "bmd/targeting.h"
 
-#define N_TAB 12
+#define N_TAB 8
 
 struct bmd_aimer {
     bmd_vehicle v;
@@ -44,6 +45,42 @@ static double wrap_pi(double x)
     while (x < -BMD_PI)
         x += 2.0 * BMD_PI;
     return x;
+}
+
+/* The table's point k: the exact minimum-energy solution at its range (one task of a parallel
+ * loop: each writes only its own entries). */
+typedef struct tab_ctx {
+    const bmd_aimer *a;
+    const bmd_flight_opts *fo;
+    double R[N_TAB], kick[N_TAB], cut[N_TAB], daz[N_TAB];
+    bool ok[N_TAB];
+} tab_ctx;
+
+static bmd_status tab_task(void *vctx, int k)
+{
+    tab_ctx *c = vctx;
+    const bmd_aimer *a = c->a;
+    /* From a tenth of the maximum range to just short of it, denser toward the top. */
+    double u = (double)k / (N_TAB - 1);
+    double R = a->r_max * (0.1 + 0.895 * (1.0 - (1.0 - u) * (1.0 - u)));
+    double tla;
+    double tlo;
+    c->ok[k] = false;
+    if (bmd_geodesic_direct(&c->fo->earth, a->lat, a->lon, a->az_ref, R, &tla, &tlo) != BMD_OK)
+        return BMD_OK;
+    bmd_aim aim = {a->lat, a->lon, 0.0, tla, tlo, BMD_SHAPE_MIN_ENERGY, NAN, 500.0};
+    bmd_aim_result res;
+    bmd_trajectory tr;
+    bmd_traj_init(&tr);
+    if (bmd_target(&a->v, &aim, c->fo, &res, &tr) == BMD_OK) {
+        c->R[k] = tr.sum.range_m;
+        c->kick[k] = res.guidance.kick_rad;
+        c->cut[k] = isfinite(res.guidance.cutoff_s) ? res.guidance.cutoff_s : a->t_burn;
+        c->daz[k] = wrap_pi(res.guidance.azimuth_rad - a->az_ref);
+        c->ok[k] = true;
+    }
+    bmd_traj_free(&tr);
+    return BMD_OK;
 }
 
 bmd_status bmd_aimer_create(const bmd_vehicle *v, double lat_rad, double lon_rad,
@@ -82,22 +119,17 @@ bmd_status bmd_aimer_create(const bmd_vehicle *v, double lat_rad, double lon_rad
     }
     a->r_max = tr.sum.range_m;
     a->kick_max = res.guidance.kick_rad;
-    for (int k = 0; a->fast && k < N_TAB; k++) {
-        /* From a tenth of the maximum range to just short of it, denser toward the top. */
-        double u = (double)k / (N_TAB - 1);
-        double R = a->r_max * (0.1 + 0.895 * (1.0 - (1.0 - u) * (1.0 - u)));
-        double tla;
-        double tlo;
-        if (bmd_geodesic_direct(&o->earth, lat_rad, lon_rad, a->az_ref, R, &tla, &tlo) != BMD_OK)
-            continue;
-        bmd_aim aim = {lat_rad, lon_rad, 0.0, tla, tlo, BMD_SHAPE_MIN_ENERGY, NAN, 50.0};
-        if (bmd_target(v, &aim, &fo, &res, &tr) != BMD_OK)
-            continue;
-        a->R[a->n] = tr.sum.range_m;
-        a->kick[a->n] = res.guidance.kick_rad;
-        a->cut[a->n] = isfinite(res.guidance.cutoff_s) ? res.guidance.cutoff_s : a->t_burn;
-        a->daz[a->n] = wrap_pi(res.guidance.azimuth_rad - a->az_ref);
-        a->n++;
+    if (a->fast) {
+        tab_ctx c = {a, &fo, {0}, {0}, {0}, {0}, {false}};
+        if (bmd_parallel_for(N_TAB, 0, tab_task, &c, NULL) == BMD_OK)
+            for (int k = 0; k < N_TAB; k++)
+                if (c.ok[k]) {
+                    a->R[a->n] = c.R[k];
+                    a->kick[a->n] = c.kick[k];
+                    a->cut[a->n] = c.cut[k];
+                    a->daz[a->n] = c.daz[k];
+                    a->n++;
+                }
     }
     bmd_traj_free(&tr);
     if (a->fast && a->n < 2)

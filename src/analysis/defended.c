@@ -31,7 +31,16 @@ bmd_da_opts bmd_da_default_opts(void)
     o.threads = 0;
     o.seed = 1;
     o.aim_tol_m = 0.0;
+    o.aimer = NULL;
     return o;
+}
+
+bmd_status bmd_da_aimer(const bmd_missile *m, double lat_rad, double lon_rad,
+                        const bmd_scn_region *g, bmd_aimer **out, char *why, size_t why_size)
+{
+    bmd_flight_opts fo = bmd_flight_default_opts();
+    return bmd_aimer_create(&m->v, lat_rad, lon_rad, 0.5 * (g->lat_min_rad + g->lat_max_rad),
+                            0.5 * (g->lon_min_rad + g->lon_max_rad), &fo, out, why, why_size);
 }
 
 void bmd_da_map_free(bmd_da_map *m)
@@ -180,14 +189,14 @@ bmd_status bmd_defended_area(const bmd_catalog *cat, const bmd_scn_site *sites, 
             snprintf(why, why_size, "defended area: %d x %d cells (1 to 4 million)", n_lat, n_lon);
         return BMD_ERR_ARG;
     }
-    bmd_flight_opts fo = bmd_flight_default_opts();
-    bmd_aimer *aimer = NULL;
-    bmd_status st = bmd_aimer_create(&m->v, lat_rad, lon_rad,
-                                     0.5 * (g->lat_min_rad + g->lat_max_rad),
-                                     0.5 * (g->lon_min_rad + g->lon_max_rad), &fo, &aimer, why,
-                                     why_size);
-    if (st != BMD_OK)
-        return st;
+    bmd_aimer *own = NULL;
+    bmd_status st = BMD_OK;
+    if (!o->aimer) {
+        st = bmd_da_aimer(m, lat_rad, lon_rad, g, &own, why, why_size);
+        if (st != BMD_OK)
+            return st;
+    }
+    const bmd_aimer *aimer = o->aimer ? o->aimer : own;
     size_t nc = (size_t)n_lat * (size_t)n_lon;
     out->lat0_rad = g->lat_min_rad + 0.5 * o->grid_rad;
     out->lon0_rad = g->lon_min_rad + 0.5 * o->grid_rad;
@@ -265,7 +274,7 @@ end:
     free(cells);
     free(li);
     free(lj);
-    bmd_aimer_free(aimer);
+    bmd_aimer_free(own);
     if (st != BMD_OK) {
         if (why && why_size && !why[0])
             snprintf(why, why_size, "defended area: %s", bmd_status_str(st));
