@@ -6,6 +6,7 @@
  *   - the refined defended-area map against the exhaustive one, and its cells against threats
  *     aimed by bmd_target and solved directly;
  *   - the feasibility matrix's cells against direct solves, and monotonic in the launch delay;
+ *     the site-independent threat samples give the same windows;
  *   - the guarantees: a site's threshold checked by direct solves just above and below it, and
  *     the safe-zone map's cell at the site agreeing with that threshold. */
 #include <math.h>
@@ -283,6 +284,19 @@ static void test_matrix(void)
                                    c->t_min_s, 1.0, &w) == BMD_OK);
         ENSURE(w.engageable == c->w.engageable && w.reason == c->w.reason);
         engageable += c->w.engageable;
+        /* The same window from the site-independent samples of the guarantees calculator. */
+        bmd_threat_samples *smp = NULL;
+        ENSURE(bmd_threat_samples_make(&tc->tr, 1.0, &smp) == BMD_OK);
+        bmd_intercept ws;
+        ENSURE(bmd_intercept_solve_samples(smp, tab[c->site], &s.sites[c->site].interceptor->kv,
+                                           c->t_min_s, &ws) == BMD_OK);
+        ENSURE(ws.engageable == w.engageable && ws.reason == w.reason);
+        if (w.engageable) {
+            CHECK_NEAR(ws.earliest_intercept_s, w.earliest_intercept_s, 2e-3);
+            CHECK_NEAR(ws.latest_intercept_s, w.latest_intercept_s, 2e-3);
+            CHECK_NEAR(ws.margin_s, w.margin_s, 0.05);
+        }
+        bmd_threat_samples_free(smp);
         /* A later launch never makes a threat engageable. */
         if (c->delay == 1)
             ENSURE(!c->w.engageable || r.cells[k - 1].w.engageable);

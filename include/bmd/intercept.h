@@ -56,6 +56,11 @@ bmd_status bmd_flyout_moved(const bmd_flyout *f, double dlon_rad, bmd_flyout **o
 /// (m/s) and ECEF velocity there. False when the point is out of reach (or outside the table).
 bool bmd_flyout_reach(const bmd_flyout *f, bmd_vec3 p_ecef, double *t_s, bmd_vec3 *v_ecef);
 
+/// bmd_flyout_reach for a point whose surface normal n_p and height h_m the caller has already
+/// (bmd_ecef_height_normal): the same answer without the geodetic conversion.
+bool bmd_flyout_reach_at(const bmd_flyout *f, bmd_vec3 p_ecef, bmd_vec3 n_p, double h_m,
+                         double *t_s, bmd_vec3 *v_ecef);
+
 /// Ground range (m) from the table's site to an ECEF point, as the table measures it.
 double bmd_flyout_ground_range(const bmd_flyout *f, bmd_vec3 p_ecef);
 
@@ -116,6 +121,22 @@ void bmd_intercept_prep_free(bmd_intercept_prep *p);
 /// bmd_intercept_solve on a prepared threat: the same answer.
 bmd_status bmd_intercept_solve_prepared(const bmd_intercept_prep *p, const bmd_kill_vehicle *kv,
                                         double t_launch_min_s, bmd_intercept *out);
+
+/// A threat trajectory sampled once for many sites: every step_s from its start, the ECEF
+/// position and velocity, the height and the surface normal, which do not depend on the site.
+/// For maps of sites (the guarantees calculator): bmd_intercept_solve_samples then costs a table
+/// lookup a sample. The trajectory must outlive it.
+typedef struct bmd_threat_samples bmd_threat_samples;
+bmd_status bmd_threat_samples_make(const bmd_trajectory *threat, double step_s,
+                                   bmd_threat_samples **out);
+void bmd_threat_samples_free(bmd_threat_samples *s);
+/// The window as bmd_intercept_solve finds it, on the samples' regular grid (no skipping of
+/// stretches out of reach, which bmd_intercept_solve does by the threat's speed): the edges are
+/// located to 1 ms on the trajectory itself as there; a window shorter than step_s may be found
+/// by one and not the other.
+bmd_status bmd_intercept_solve_samples(const bmd_threat_samples *s, const bmd_flyout *f,
+                                       const bmd_kill_vehicle *kv, double t_min_s,
+                                       bmd_intercept *out);
 
 /// A copy of interceptor v with every stage's specific impulse scaled so that its burnout speed
 /// (full burn, the kick of maximum range, from the site, on the model o) is v_bo_m_s (for sweeps

@@ -37,18 +37,46 @@ static bmd_status launch_times(const bmd_catalog *cat, const bmd_threat_case *th
     return BMD_OK;
 }
 
+/* Each flown threat sampled once for all the tables (NULL for a threat not flown). */
+static bmd_status samples_make(const bmd_threat_case *threats, int n, bmd_threat_samples ***out)
+{
+    bmd_threat_samples **s = calloc((size_t)n, sizeof *s);
+    if (!s)
+        return BMD_ERR_NOMEM;
+    for (int k = 0; k < n; k++) {
+        if (threats[k].st != BMD_OK)
+            continue;
+        bmd_status st = bmd_threat_samples_make(&threats[k].tr, 1.0, &s[k]);
+        if (st != BMD_OK) {
+            for (int j = 0; j < k; j++)
+                bmd_threat_samples_free(s[j]);
+            free(s);
+            return st;
+        }
+    }
+    *out = s;
+    return BMD_OK;
+}
+
+static void samples_free(bmd_threat_samples **s, int n)
+{
+    for (int k = 0; s && k < n; k++)
+        bmd_threat_samples_free(s[k]);
+    free(s);
+}
+
 /* Engage at least one threat with this table? *which the first engaged, w its window. */
 static bmd_status engages_any(const bmd_flyout *f, const bmd_kill_vehicle *kv,
-                              const bmd_threat_case *threats, int n, const double *t_min,
+                              bmd_threat_samples *const *smp, int n, const double *t_min,
                               bool count_all, int *which, int *count, bmd_intercept *w)
 {
     *which = -1;
     *count = 0;
     for (int k = 0; k < n; k++) {
-        if (threats[k].st != BMD_OK || !isfinite(t_min[k]))
+        if (!smp[k] || !isfinite(t_min[k]))
             continue;
         bmd_intercept x;
-        bmd_status st = bmd_intercept_solve(&threats[k].tr, f, kv, t_min[k], 1.0, &x);
+        bmd_status st = bmd_intercept_solve_samples(smp[k], f, kv, t_min[k], &x);
         if (st != BMD_OK)
             return st;
         if (x.engageable) {
@@ -90,8 +118,11 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
     double *t_min = malloc((size_t)n_threats * sizeof *t_min);
     if (!t_min)
         return BMD_ERR_NOMEM;
+    bmd_threat_samples **smp = NULL;
     bmd_status st =
         launch_times(cat, threats, n_threats, c, lat_rad, lon_rad, h_m, seed, t_min);
+    if (st == BMD_OK)
+        st = samples_make(threats, n_threats, &smp);
     /* Engagement at speed v: 1 yes, 0 no, -1 not scalable (engages nothing). */
     double hi = V_HI;
     int which = -1;
@@ -113,7 +144,7 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
             st = sb;
             break;
         }
-        st = engages_any(f, &im->kv, threats, n_threats, t_min, false, &which, &count, &w_hi);
+        st = engages_any(f, &im->kv, smp, n_threats, t_min, false, &which, &count, &w_hi);
         bmd_flyout_free(f);
         top_ok = st == BMD_OK && which >= 0;
         break;
@@ -130,7 +161,7 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
         int wl = -1;
         bmd_intercept w;
         if (sb == BMD_OK)
-            st = engages_any(f, &im->kv, threats, n_threats, t_min, false, &wl, &count, &w);
+            st = engages_any(f, &im->kv, smp, n_threats, t_min, false, &wl, &count, &w);
         else if (sb != BMD_ERR_RANGE)
             st = sb;
         bmd_flyout_free(f);
@@ -146,7 +177,7 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
             out->evaluations++;
             int wm = -1;
             if (sb == BMD_OK)
-                st = engages_any(f, &im->kv, threats, n_threats, t_min, false, &wm, &count, &w);
+                st = engages_any(f, &im->kv, smp, n_threats, t_min, false, &wm, &count, &w);
             else if (sb != BMD_ERR_RANGE)
                 st = sb;
             bmd_flyout_free(f);
@@ -162,6 +193,7 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
         }
         out->min_burnout_speed_m_s = hi;
     }
+    samples_free(smp, n_threats);
     free(t_min);
     return st;
 }
@@ -183,6 +215,7 @@ typedef struct gu_ctx {
     bmd_cue cue;
     uint64_t seed;
     const double *t_min;  /* site-independent cues: per threat */
+    bmd_threat_samples *const *smp;
     bmd_gu_map *map;
     int row0;
     bool not_scalable;
@@ -222,8 +255,8 @@ static bmd_status gu_row(void *vctx, int r)
         int which = -1;
         int count = 0;
         if (st == BMD_OK)
-            st = engages_any(f, &c->im->kv, c->threats, c->n_threats, t_min, true, &which,
-                             &count, NULL);
+            st = engages_any(f, &c->im->kv, c->smp, c->n_threats, t_min, true, &which, &count,
+                             NULL);
         m->n_engaged[(size_t)i * m->n_lon + j] = (uint16_t)count;
         bmd_flyout_free(f);
     }
@@ -267,7 +300,10 @@ bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, doub
     bmd_status st = out->n_engaged && t_min ? BMD_OK : BMD_ERR_NOMEM;
     if (st == BMD_OK && !bmd_cue_spec_of(c)->at_site)
         st = launch_times(cat, threats, n_threats, c, 0.0, 0.0, 0.0, seed, t_min);
-    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, seed, t_min, out, 0, false};
+    bmd_threat_samples **smp = NULL;
+    if (st == BMD_OK)
+        st = samples_make(threats, n_threats, &smp);
+    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, seed, t_min, smp, out, 0, false};
     int chunk = 2 * bmd_parallel_threads(threads, n_lat);
     for (int r0 = 0; st == BMD_OK && r0 < n_lat; r0 += chunk) {
         int m = n_lat - r0 < chunk ? n_lat - r0 : chunk;
@@ -283,6 +319,7 @@ bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, doub
         if (progress)
             progress((double)(r0 + m) / n_lat, progress_ctx);
     }
+    samples_free(smp, n_threats);
     free(t_min);
     if (st != BMD_OK)
         bmd_gu_map_free(out);

@@ -284,11 +284,22 @@ void bmd_flyout_extent(const bmd_flyout *f, double *max_range_m, double *max_alt
 
 bool bmd_flyout_reach(const bmd_flyout *f, bmd_vec3 p, double *t_s, bmd_vec3 *v_ecef)
 {
-    double R;
     double H;
-    double az;
     bmd_vec3 np;
-    polar(f, p, &R, &H, &az, &np);
+    H = bmd_ecef_height_normal(&f->earth, p, &np);
+    return bmd_flyout_reach_at(f, p, np, H, t_s, v_ecef);
+}
+
+bool bmd_flyout_reach_at(const bmd_flyout *f, bmd_vec3 p, bmd_vec3 np, double H, double *t_s,
+                         bmd_vec3 *v_ecef)
+{
+    double cosr = bmd_v3_dot(f->n_site, np);
+    double sinr = bmd_v3_norm(bmd_v3_cross(f->n_site, np));
+    double R = f->r_ref * atan2(sinr, cosr);
+    bmd_vec3 d = bmd_v3_sub(p, f->site);
+    double az = atan2(bmd_v3_dot(d, f->east), bmd_v3_dot(d, f->north));
+    if (az < 0.0)
+        az += 2.0 * BMD_PI;
     double x = R / f->dr;
     double y = H / f->dh;
     if (!(x >= 0.0) || !(y >= 0.0) || x >= f->n_r - 1 || y >= f->n_h - 1)

@@ -238,6 +238,101 @@ bmd_status bmd_intercept_solve_prepared(const bmd_intercept_prep *p, const bmd_k
     return BMD_OK;
 }
 
+struct bmd_threat_samples {
+    const bmd_trajectory *tr;
+    int n;
+    double *t, *alt, *speed;
+    bmd_vec3 *p, *v, *normal;
+};
+
+void bmd_threat_samples_free(bmd_threat_samples *s)
+{
+    if (!s)
+        return;
+    free(s->t);
+    free(s->alt);
+    free(s->speed);
+    free(s->p);
+    free(s->v);
+    free(s->normal);
+    free(s);
+}
+
+bmd_status bmd_threat_samples_make(const bmd_trajectory *tr, double step_s,
+                                   bmd_threat_samples **out)
+{
+    *out = NULL;
+    if (!tr || tr->n_seg == 0)
+        return BMD_ERR_ARG;
+    double dt = step_s > 0.0 ? step_s : 1.0;
+    int cap = (int)ceil((tr->t_end_s - tr->t_start_s) / dt) + 4;
+    bmd_threat_samples *s = calloc(1, sizeof *s);
+    if (!s)
+        return BMD_ERR_NOMEM;
+    s->tr = tr;
+    s->t = malloc((size_t)cap * sizeof *s->t);
+    s->alt = malloc((size_t)cap * sizeof *s->alt);
+    s->speed = malloc((size_t)cap * sizeof *s->speed);
+    s->p = malloc((size_t)cap * sizeof *s->p);
+    s->v = malloc((size_t)cap * sizeof *s->v);
+    s->normal = malloc((size_t)cap * sizeof *s->normal);
+    if (!s->t || !s->alt || !s->speed || !s->p || !s->v || !s->normal) {
+        bmd_threat_samples_free(s);
+        return BMD_ERR_NOMEM;
+    }
+    const bmd_earth *e = &tr->earth;
+    for (int k = 0; s->n < cap; k++) {
+        /* The same first point as bmd_intercept_prepare. */
+        double tc = fmin(tr->t_start_s + 1e-3 + k * dt, tr->t_end_s - 1e-3);
+        bmd_vec3 r;
+        bmd_vec3 v;
+        if (bmd_traj_state(tr, tc, &r, &v) != BMD_OK) {
+            bmd_threat_samples_free(s);
+            return BMD_ERR_RANGE;
+        }
+        int i = s->n++;
+        s->t[i] = tc;
+        s->p[i] = bmd_eci_to_ecef(e, tc, r);
+        s->v[i] = bmd_eci_to_ecef_velocity(e, tc, r, v);
+        s->alt[i] = bmd_ecef_height_normal(e, s->p[i], &s->normal[i]);
+        s->speed[i] = bmd_v3_norm(s->v[i]);
+        if (tc >= tr->t_end_s - 1e-3)
+            break;
+    }
+    *out = s;
+    return BMD_OK;
+}
+
+bmd_status bmd_intercept_solve_samples(const bmd_threat_samples *s, const bmd_flyout *f,
+                                       const bmd_kill_vehicle *kv, double t_min,
+                                       bmd_intercept *out)
+{
+    clear_out(out);
+    if (!s || !f || isnan(t_min) || bmd_kill_vehicle_check(kv, NULL, 0) != BMD_OK)
+        return BMD_ERR_ARG;
+    bmd_intercept_prep p = {s->tr, f, 0, malloc((size_t)s->n * sizeof(geo))};
+    if (!p.g)
+        return BMD_ERR_NOMEM;
+    for (int k = 0; k < s->n; k++) {
+        geo *g = &p.g[p.n++];
+        memset(g, 0, sizeof *g);
+        g->t = s->t[k];
+        g->p = s->p[k];
+        g->alt = s->alt[k];
+        g->speed = s->speed[k];
+        bmd_vec3 vi;
+        g->reach = bmd_flyout_reach_at(f, s->p[k], s->normal[k], s->alt[k], &g->flyout, &vi);
+        if (!g->reach)
+            continue;
+        g->closing = bmd_v3_norm(bmd_v3_sub(s->v[k], vi));
+        double c = bmd_v3_dot(bmd_v3_unit(s->v[k]), bmd_v3_unit(vi));
+        g->crossing = acos(fmax(-1.0, fmin(1.0, c)));
+    }
+    bmd_status st = bmd_intercept_solve_prepared(&p, kv, t_min, out);
+    free(p.g);
+    return st;
+}
+
 bmd_status bmd_intercept_solve(const bmd_trajectory *tr, const bmd_flyout *f,
                                const bmd_kill_vehicle *kv, double t_min, double step_s,
                                bmd_intercept *out)
