@@ -141,6 +141,8 @@ void an_cache_free(an_cache *c)
         return;
     for (int k = 0; k < c->n_aimers; k++)
         bmd_aimer_free(c->aimers[k].a);
+    for (int k = 0; k < c->n_threat_sets; k++)
+        bmd_threat_cases_free(c->threat_sets[k].c, c->threat_sets[k].n);
     memset(c, 0, sizeof *c);
 }
 
@@ -180,18 +182,10 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* What a site's guarantee depends on: the site, the interceptor, the cue, the seed, and the
- * threats (bases with their missiles, targets). */
-static uint64_t gu_key(const bmd_scenario *s, const bmd_scn_site *site)
+/* The threats of the feasibility matrix: bases with their missiles, targets. */
+static uint64_t threats_key(const bmd_scenario *s, uint64_t h)
 {
     const bmd_scn_analyses *a = &s->analyses;
-    uint64_t h = 1469598103934665603ULL;
-    h = fnv(h, &site->lat_rad, sizeof site->lat_rad);
-    h = fnv(h, &site->lon_rad, sizeof site->lon_rad);
-    h = fnv(h, &site->h_m, sizeof site->h_m);
-    h = fnv(h, a->gu.interceptor->v.id, strlen(a->gu.interceptor->v.id));
-    h = fnv(h, &a->gu.cue, sizeof a->gu.cue);
-    h = fnv(h, &s->seed, sizeof s->seed);
     for (int k = 0; k < a->fm.n_bases; k++) {
         h = fnv(h, &a->fm.bases[k].lat_rad, sizeof(double));
         h = fnv(h, &a->fm.bases[k].lon_rad, sizeof(double));
@@ -203,6 +197,21 @@ static uint64_t gu_key(const bmd_scenario *s, const bmd_scn_site *site)
         h = fnv(h, &a->fm.targets[k].lon_rad, sizeof(double));
     }
     return h;
+}
+
+/* What a site's guarantee depends on: the site, the interceptor, the cue, the seed, and the
+ * threats. */
+static uint64_t gu_key(const bmd_scenario *s, const bmd_scn_site *site)
+{
+    const bmd_scn_analyses *a = &s->analyses;
+    uint64_t h = 1469598103934665603ULL;
+    h = fnv(h, &site->lat_rad, sizeof site->lat_rad);
+    h = fnv(h, &site->lon_rad, sizeof site->lon_rad);
+    h = fnv(h, &site->h_m, sizeof site->h_m);
+    h = fnv(h, a->gu.interceptor->v.id, strlen(a->gu.interceptor->v.id));
+    h = fnv(h, &a->gu.cue, sizeof a->gu.cue);
+    h = fnv(h, &s->seed, sizeof s->seed);
+    return threats_key(s, h);
 }
 
 typedef struct gu_ctx {
@@ -318,7 +327,32 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
     if (a->feasibility_matrix && s->n_sites > 0) {
         snprintf(label, sizeof label, "%s: feasibility matrix", o->label ? o->label : "");
         prog_update(0.0, label);
-        bmd_status st = bmd_feasibility_matrix(cat, s, o->threads, &r->fm);
+        /* The threats flown once for every scenario of the run with the same bases and
+         * targets. */
+        bmd_threat_case *tc = NULL;
+        int n_tc = 0;
+        bmd_status st = BMD_OK;
+        if (o->cache) {
+            uint64_t key = threats_key(s, 1469598103934665603ULL);
+            for (int k = 0; k < o->cache->n_threat_sets && !tc; k++)
+                if (o->cache->threat_sets[k].key == key) {
+                    tc = o->cache->threat_sets[k].c;
+                    n_tc = o->cache->threat_sets[k].n;
+                }
+            if (!tc && o->cache->n_threat_sets < 8) {
+                st = bmd_threat_cases_fly(a->fm.bases, a->fm.n_bases, a->fm.targets,
+                                          a->fm.n_targets, o->threads, &tc, &n_tc);
+                if (st == BMD_OK) {
+                    int k = o->cache->n_threat_sets++;
+                    o->cache->threat_sets[k].key = key;
+                    o->cache->threat_sets[k].c = tc;
+                    o->cache->threat_sets[k].n = n_tc;
+                }
+            }
+        }
+        if (st == BMD_OK)
+            st = tc ? bmd_feasibility_matrix_on(cat, s, tc, n_tc, o->threads, &r->fm)
+                    : bmd_feasibility_matrix(cat, s, o->threads, &r->fm);
         if (st != BMD_OK) {
             prog_done();
             cli_error(C, "%s: feasibility matrix: %s", s->name, bmd_status_str(st));

@@ -60,6 +60,12 @@ typedef struct an_cache {
         uint64_t key;
         bmd_gu_site r;
     } gu[AN_CACHE_GU];
+    int n_threat_sets;
+    struct {
+        uint64_t key;
+        bmd_threat_case *c;
+        int n;
+    } threat_sets[8];
 } an_cache;
 void an_cache_free(an_cache *c);
 

@@ -167,11 +167,18 @@ typedef struct bmd_fm_result {
     bmd_threat_case *threats;
     int n_cells;
     bmd_fm_cell *cells;           ///< threat-major, then site, cue, delay
+    bool threats_borrowed;        ///< threats belong to the caller (bmd_feasibility_matrix_on)
 } bmd_fm_result;
 
 /// The matrix of the scenario's analyses.fm against its sites.
 bmd_status bmd_feasibility_matrix(const bmd_catalog *cat, const bmd_scenario *s, int threads,
                                   bmd_fm_result *out);
+/// The same on threats the caller has flown (bmd_threat_cases_fly on the scenario's bases and
+/// targets, in that order), which the result borrows: they must outlive it. For runs of several
+/// scenarios with the same bases and targets.
+bmd_status bmd_feasibility_matrix_on(const bmd_catalog *cat, const bmd_scenario *s,
+                                     bmd_threat_case *threats, int n_threats, int threads,
+                                     bmd_fm_result *out);
 void bmd_fm_result_free(bmd_fm_result *r);
 
 /* ---------------------------------------------------------------- guarantees */

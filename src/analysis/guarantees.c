@@ -154,22 +154,11 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
         double lo = V_LO;
         out->threat = which;
         out->w = w_hi;
-        /* Bisection: lo engages nothing (or is the answer when it does), hi engages. */
+        /* Bisection: hi engages; lo is taken not to, and checked only when the bisection comes
+         * down to it (then it is the answer if it does). */
         bmd_flyout *f = NULL;
-        bmd_status sb = scaled_table(im, lo, lat_rad, lon_rad, h_m, &f);
-        out->evaluations++;
-        int wl = -1;
+        bmd_status sb;
         bmd_intercept w;
-        if (sb == BMD_OK)
-            st = engages_any(f, &im->kv, smp, n_threats, t_min, false, &wl, &count, &w);
-        else if (sb != BMD_ERR_RANGE)
-            st = sb;
-        bmd_flyout_free(f);
-        if (st == BMD_OK && wl >= 0) {
-            hi = lo;
-            out->threat = wl;
-            out->w = w;
-        }
         while (st == BMD_OK && hi - lo > V_TOL) {
             double mid = 0.5 * (lo + hi);
             f = NULL;
@@ -189,6 +178,22 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
                 out->w = w;
             } else {
                 lo = mid;
+            }
+        }
+        if (st == BMD_OK && lo == V_LO) {
+            f = NULL;
+            sb = scaled_table(im, lo, lat_rad, lon_rad, h_m, &f);
+            out->evaluations++;
+            int wl = -1;
+            if (sb == BMD_OK)
+                st = engages_any(f, &im->kv, smp, n_threats, t_min, false, &wl, &count, &w);
+            else if (sb != BMD_ERR_RANGE)
+                st = sb;
+            bmd_flyout_free(f);
+            if (st == BMD_OK && wl >= 0) {
+                hi = lo;
+                out->threat = wl;
+                out->w = w;
             }
         }
         out->min_burnout_speed_m_s = hi;

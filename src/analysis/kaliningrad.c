@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bmd/constants.h"
+#include "bmd/parallel.h"
 #include "bmd/surveillance.h"
 #include "bmd/targeting.h"
 
@@ -335,9 +336,39 @@ static double sam_outer(const bmd_flyout *f, const bmd_earth *e, double lat0, do
     return lo;
 }
 
+/* The S-400 missiles' fly-out tables, built in parallel (each task writes its own). */
+typedef struct sam_tabs {
+    const bmd_missile *m[BMD_KGD_MAX_SAMS];
+    const bmd_kaliningrad_opts *o;
+    bmd_flyout *f[BMD_KGD_MAX_SAMS];
+    bmd_status st[BMD_KGD_MAX_SAMS];
+} sam_tabs;
+
+static bmd_status sam_tab_task(void *ctx, int s)
+{
+    sam_tabs *c = ctx;
+    bmd_flight_opts fo = bmd_flight_default_opts();
+    c->st[s] = bmd_flyout_build(&c->m[s]->v, c->o->sam_lat_rad, c->o->sam_lon_rad,
+                                c->o->sam_h_m, &fo, &c->o->flyout, &c->f[s]);
+    return BMD_OK; /* reported in order by the caller */
+}
+
 static bmd_status sams(const bmd_catalog *cat, const bmd_kaliningrad_opts *o,
                        bmd_kaliningrad_result *out, char *why, size_t n)
 {
+    sam_tabs tabs;
+    memset(&tabs, 0, sizeof tabs);
+    tabs.o = o;
+    for (int s = 0; s < o->n_sams; s++) {
+        tabs.m[s] = bmd_catalog_find_interceptor(cat, o->sam_ids[s]);
+        if (!tabs.m[s])
+            return fail(why, n, BMD_ERR_NOT_FOUND, "sam_ids[%d]: the catalog has no interceptor "
+                                                    "\"%s\"",
+                        s, o->sam_ids[s]);
+    }
+    bmd_status sp = bmd_parallel_for(o->n_sams, 0, sam_tab_task, &tabs, NULL);
+    if (sp != BMD_OK)
+        return fail(why, n, sp, "S-400 fly-out tables: %s", bmd_status_str(sp));
     bmd_flight_opts fo = bmd_flight_default_opts();
     out->sam_lat_rad = o->sam_lat_rad;
     out->sam_lon_rad = o->sam_lon_rad;
@@ -354,13 +385,16 @@ static bmd_status sams(const bmd_catalog *cat, const bmd_kaliningrad_opts *o,
         r->kv_min_alt_m = m->kv.min_altitude_m;
         r->kv_max_alt_m = m->kv.max_altitude_m;
         r->pub_range_m = m->pub_range_m;
-        bmd_flyout *f = NULL;
-        bmd_status st = bmd_flyout_build(&m->v, o->sam_lat_rad, o->sam_lon_rad, o->sam_h_m, &fo,
-                                         &o->flyout, &f);
-        if (st != BMD_OK)
+        bmd_flyout *f = tabs.f[s];
+        tabs.f[s] = NULL;
+        bmd_status st = tabs.st[s];
+        if (st != BMD_OK) {
+            for (int k = s + 1; k < o->n_sams; k++)
+                bmd_flyout_free(tabs.f[k]);
             return fail(why, n, st, "sam_ids[%d] (%s): its fly-out table could not be built "
                                     "(check opts.flyout): %s",
                         s, m->v.id, bmd_status_str(st));
+        }
         bmd_flyout_extent(f, &r->table_range_m, &r->table_alt_m);
         int n_az = (int)lround(2.0 * BMD_PI / o->env_step_az_rad);
         r->n_env = o->n_env_alts;
@@ -372,6 +406,8 @@ static bmd_status sams(const bmd_catalog *cat, const bmd_kaliningrad_opts *o,
             e->outer_m = calloc((size_t)n_az, sizeof *e->outer_m);
             if (!e->outer_m || !ring_alloc(&e->ring, n_az + 1)) {
                 bmd_flyout_free(f);
+                for (int k = s + 1; k < o->n_sams; k++)
+                    bmd_flyout_free(tabs.f[k]);
                 return fail(why, n, BMD_ERR_NOMEM, "out of memory");
             }
             double sum_t = 0.0;

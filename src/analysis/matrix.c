@@ -59,23 +59,14 @@ static bmd_status fm_task(void *vctx, int t)
     return BMD_OK;
 }
 
-bmd_status bmd_feasibility_matrix(const bmd_catalog *cat, const bmd_scenario *s, int threads,
-                                  bmd_fm_result *out)
+static bmd_status fm_cells(const bmd_catalog *cat, const bmd_scenario *s, int threads,
+                           bmd_fm_result *out)
 {
-    memset(out, 0, sizeof *out);
     const struct bmd_scn_fm *fm = &s->analyses.fm;
-    if (fm->n_bases < 1 || fm->n_targets < 1 || fm->n_cues < 1 || fm->n_delays < 1)
-        return BMD_ERR_ARG;
-    bmd_status st = bmd_threat_cases_fly(fm->bases, fm->n_bases, fm->targets, fm->n_targets,
-                                         threads, &out->threats, &out->n_threats);
+    bmd_flyout **tables = NULL;
+    bmd_status st = bmd_site_tables(s->sites, s->n_sites, threads, &tables);
     if (st != BMD_OK)
         return st;
-    bmd_flyout **tables = NULL;
-    st = bmd_site_tables(s->sites, s->n_sites, threads, &tables);
-    if (st != BMD_OK) {
-        bmd_fm_result_free(out);
-        return st;
-    }
     out->n_cells = out->n_threats * s->n_sites * fm->n_cues * fm->n_delays;
     out->cells = calloc(out->n_cells > 0 ? (size_t)out->n_cells : 1, sizeof *out->cells);
     if (!out->cells)
@@ -85,6 +76,38 @@ bmd_status bmd_feasibility_matrix(const bmd_catalog *cat, const bmd_scenario *s,
         st = bmd_parallel_for(out->n_threats, threads, fm_task, &c, NULL);
     }
     bmd_site_tables_free(tables, s->n_sites);
+    return st;
+}
+
+bmd_status bmd_feasibility_matrix(const bmd_catalog *cat, const bmd_scenario *s, int threads,
+                                  bmd_fm_result *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct bmd_scn_fm *fm = &s->analyses.fm;
+    if (fm->n_bases < 1 || fm->n_targets < 1 || fm->n_cues < 1 || fm->n_delays < 1)
+        return BMD_ERR_ARG;
+    bmd_status st = bmd_threat_cases_fly(fm->bases, fm->n_bases, fm->targets, fm->n_targets,
+                                         threads, &out->threats, &out->n_threats);
+    if (st == BMD_OK)
+        st = fm_cells(cat, s, threads, out);
+    if (st != BMD_OK)
+        bmd_fm_result_free(out);
+    return st;
+}
+
+bmd_status bmd_feasibility_matrix_on(const bmd_catalog *cat, const bmd_scenario *s,
+                                     bmd_threat_case *threats, int n_threats, int threads,
+                                     bmd_fm_result *out)
+{
+    memset(out, 0, sizeof *out);
+    const struct bmd_scn_fm *fm = &s->analyses.fm;
+    if (fm->n_bases < 1 || fm->n_targets < 1 || fm->n_cues < 1 || fm->n_delays < 1 ||
+        !threats || n_threats != fm->n_bases * fm->n_targets)
+        return BMD_ERR_ARG;
+    out->threats = threats;
+    out->n_threats = n_threats;
+    out->threats_borrowed = true;
+    bmd_status st = fm_cells(cat, s, threads, out);
     if (st != BMD_OK)
         bmd_fm_result_free(out);
     return st;
@@ -94,7 +117,8 @@ void bmd_fm_result_free(bmd_fm_result *r)
 {
     if (!r)
         return;
-    bmd_threat_cases_free(r->threats, r->n_threats);
+    if (!r->threats_borrowed)
+        bmd_threat_cases_free(r->threats, r->n_threats);
     free(r->cells);
     memset(r, 0, sizeof *r);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bmd/constants.h"
+#include "bmd/parallel.h"
 
 struct bmd_flyout {
     bmd_earth earth;
@@ -144,6 +145,36 @@ static bool line_at(const fan_line *l, double R, double *t, double *h, double *v
 
 #define IDX(f, a, r, h) (((size_t)(a) * (size_t)(f)->n_r + (size_t)(r)) * (size_t)(f)->n_h + (size_t)(h))
 
+/* One line of the fan: azimuth k / nk, kick k % nk. */
+typedef struct fan_ctx {
+    const bmd_flyout *f;
+    const bmd_vehicle *veh;
+    const bmd_flight_opts *fl;
+    const bmd_flyout_opts *fo;
+    double lat, lon, h;
+    int nk;
+    fan_line *lines;
+} fan_ctx;
+
+static bmd_status fan_task(void *ctx, int k)
+{
+    fan_ctx *c = ctx;
+    int a = k / c->nk;
+    int i = k % c->nk;
+    double az = 2.0 * BMD_PI * a / c->f->n_az;
+    /* Denser at steep kicks, where the range changes fastest with the kick. */
+    double u = (double)i / (c->nk - 1);
+    double kick = c->fo->kick_min_rad + (c->fo->kick_max_rad - c->fo->kick_min_rad) * u * sqrt(u);
+    bmd_guidance g = {az, kick, INFINITY};
+    bmd_trajectory tr;
+    bmd_traj_init(&tr);
+    bmd_status st = bmd_fly(c->veh, c->lat, c->lon, c->h, &g, c->fl, &tr);
+    if (st == BMD_OK || st == BMD_ERR_UNREACHABLE)
+        st = sample_line(c->f, &tr, c->fo->sample_s, &c->lines[k]);
+    bmd_traj_free(&tr);
+    return st;
+}
+
 bmd_status bmd_flyout_build(const bmd_vehicle *veh, double site_lat_rad, double site_lon_rad,
                             double site_h_m, const bmd_flight_opts *o, const bmd_flyout_opts *fo,
                             bmd_flyout **out)
@@ -184,31 +215,18 @@ bmd_status bmd_flyout_build(const bmd_vehicle *veh, double site_lat_rad, double 
     bmd_flight_opts fl = *o;
     fl.keep_path = true;
     fl.max_time_s = fo->max_time_s;
-    bmd_trajectory tr;
-    bmd_traj_init(&tr);
     double rmax = 0.0;
     double hmax = 0.0;
-    for (int a = 0; st == BMD_OK && a < f->n_az; a++) {
-        double az = 2.0 * BMD_PI * a / f->n_az;
-        for (int i = 0; st == BMD_OK && i < nk; i++) {
-            /* Denser at steep kicks, where the range changes fastest with the kick. */
-            double u = (double)i / (nk - 1);
-            double kick = fo->kick_min_rad + (fo->kick_max_rad - fo->kick_min_rad) * u * sqrt(u);
-            bmd_guidance g = {az, kick, INFINITY};
-            bmd_status sf = bmd_fly(veh, site_lat_rad, site_lon_rad, site_h_m, &g, &fl, &tr);
-            if (sf != BMD_OK && sf != BMD_ERR_UNREACHABLE) {
-                st = sf;
-                break;
-            }
-            fan_line *l = &lines[a * nk + i];
-            st = sample_line(f, &tr, fo->sample_s, l);
-            for (int s = 0; st == BMD_OK && s < l->n; s++) {
-                rmax = fmax(rmax, l->range[s]);
-                hmax = fmax(hmax, l->alt[s]);
-            }
-        }
+    if (st == BMD_OK) {
+        /* The fan's flights are independent: in parallel, each writing its own line. */
+        fan_ctx fc = {f, veh, &fl, fo, site_lat_rad, site_lon_rad, site_h_m, nk, lines};
+        st = bmd_parallel_for(f->n_az * nk, 0, fan_task, &fc, NULL);
     }
-    bmd_traj_free(&tr);
+    for (int k = 0; st == BMD_OK && k < f->n_az * nk; k++)
+        for (int j = 0; j < lines[k].n; j++) {
+            rmax = fmax(rmax, lines[k].range[j]);
+            hmax = fmax(hmax, lines[k].alt[j]);
+        }
     size_t cells = (size_t)f->n_az * (size_t)f->n_r * (size_t)f->n_h;
     if (st == BMD_OK) {
         f->t = malloc(cells * sizeof(float));
