@@ -399,5 +399,13 @@ expect_fail 2 '--cue: "psychic"' footprint "${FP[@]}" --cue psychic
 expect_fail 2 '--format: "kml"' footprint "${FP[@]}" --format kml
 expect_fail 2 'latitude 95 is outside' footprint "${FP[@]:0:4}" --site 95,24 --interceptor sm3-ib
 
+# The literature scenarios (scenarios/literature/, docs/validation.md "Reproducing the literature")
+# load and play: valid JSON, one entry per threat, no NaN.
+for scn in "$BMDSIM_DATA"/../scenarios/literature/*.yaml; do
+  "$B" engage "$scn" --runs 10 --threads 2 --format json >"$tmp/lit.json" 2>"$tmp/err" || { bad "engage literature/$(basename "$scn"): $(cat "$tmp/err")"; continue; }
+  /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['threats'] and d['monte_carlo']['runs']==10" "$tmp/lit.json" && ok || bad "engage literature/$(basename "$scn") contract"
+  grep -qE "$NONFINITE" "$tmp/lit.json" && bad "NaN in engage literature/$(basename "$scn")" || ok
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
