@@ -83,6 +83,10 @@ bool out_dir_begin(const char *C, const char *dir, char *tmp, size_t tmp_size)
         cli_error(C, "--out %s: cannot create a directory beside it: %s", dir, strerror(errno));
         return false;
     }
+    /* mkdtemp makes it private; the output is an ordinary directory (0777 less the umask). */
+    mode_t um = umask(0);
+    umask(um);
+    chmod(tmp, 0777 & ~um);
     return true;
 }
 
@@ -845,6 +849,20 @@ static void bprintf(buf *b, const char *fmt, ...)
     }
 }
 
+/* A text field for CSV (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote
+ * or a line break (site names such as "Aegis ship, North Sea" do). */
+static void bstr(buf *b, const char *t)
+{
+    if (!strpbrk(t, ",\"\r\n")) {
+        bprintf(b, "%s", t);
+        return;
+    }
+    bprintf(b, "\"");
+    for (const char *c = t; *c; c++)
+        bprintf(b, *c == '"' ? "\"\"" : "%c", *c);
+    bprintf(b, "\"");
+}
+
 /* A number for CSV: empty when not finite. */
 static void bnum(buf *b, double v, const char *fmt)
 {
@@ -962,12 +980,13 @@ static bool write_da(const char *C, const an_result *r, const char *dir, int k)
             size_t c = (size_t)i * m->n_lon + j;
             bprintf(&b, "%.4f,%.4f,%s,", (m->lat0_rad + i * m->step_rad) / BMD_DEG,
                     (m->lon0_rad + j * m->step_rad) / BMD_DEG, cls[m->cls[c]]);
-            bool first = true;
+            char joined[BMD_SCN_MAX_SITES * 66] = "";
+            size_t used = 0;
             for (int si = 0; si < s->n_sites && si < 32; si++)
-                if ((m->sites[c] >> si) & 1u) {
-                    bprintf(&b, "%s%s", first ? "" : ";", s->sites[si].name);
-                    first = false;
-                }
+                if ((m->sites[c] >> si) & 1u && used < sizeof joined)
+                    used += (size_t)snprintf(joined + used, sizeof joined - used, "%s%s",
+                                             used ? ";" : "", s->sites[si].name);
+            bstr(&b, joined);
             bprintf(&b, ",");
             bnum(&b, (double)m->margin_s[c], "%.1f");
             bprintf(&b, ",");
@@ -1004,8 +1023,8 @@ static bool write_da(const char *C, const an_result *r, const char *dir, int k)
     def.lon_min_rad = a->da.region.lon_min_rad;
     def.lon_max_rad = a->da.region.lon_max_rad;
     char title[256];
-    snprintf(title, sizeof title, "%s: defended area against %s from %s (cue %s)", s->name,
-             a->da.missile->v.id, d->launch.name, bmd_cue_name(a->da.cue));
+    snprintf(title, sizeof title, "Defended area: %s from %s, cue %s (%d sites)",
+             a->da.missile->v.id, d->launch.name, bmd_cue_name(a->da.cue), s->n_sites);
     def.title = title;
     bmd_map *mp = NULL;
     if (bmd_map_create(&def, &mp) != BMD_OK) {
@@ -1046,9 +1065,13 @@ static bool write_fm(const char *C, const an_result *r, const char *dir)
     for (int k = 0; k < r->fm.n_cells; k++) {
         const bmd_fm_cell *c = &r->fm.cells[k];
         const bmd_threat_case *tc = &r->fm.threats[c->threat];
-        bprintf(&b, "%s,%s,%s,%s,%s,%s,%g,", a->fm.bases[tc->base].name, tc->missile->v.id,
-                a->fm.targets[tc->target].name, s->sites[c->site].name,
-                s->sites[c->site].interceptor->v.id, cue_str(r, c->cue), a->fm.delays_s[c->delay]);
+        bstr(&b, a->fm.bases[tc->base].name);
+        bprintf(&b, ",%s,", tc->missile->v.id);
+        bstr(&b, a->fm.targets[tc->target].name);
+        bprintf(&b, ",");
+        bstr(&b, s->sites[c->site].name);
+        bprintf(&b, ",%s,%s,%g,", s->sites[c->site].interceptor->v.id, cue_str(r, c->cue),
+                a->fm.delays_s[c->delay]);
         bnum(&b, c->t_min_s, "%.1f");
         bprintf(&b, ",%s,%s,", c->w.engageable ? "true" : "false",
                 bmd_intercept_reason_str(c->w.reason));
@@ -1092,9 +1115,13 @@ static bool write_fm(const char *C, const an_result *r, const char *dir)
             x[n] = R / 1e3;
             y[n] = h / 1e3;
             n++;
-            if (i % 4 == 0 || i == 399)
-                bprintf(&b, "%d,%s,%s,%.1f,%.5f,%.5f,%.3f\n", t, a->fm.bases[tc->base].name,
-                        a->fm.targets[tc->target].name, ts, la / BMD_DEG, lo / BMD_DEG, h / 1e3);
+            if (i % 4 == 0 || i == 399) {
+                bprintf(&b, "%d,", t);
+                bstr(&b, a->fm.bases[tc->base].name);
+                bprintf(&b, ",");
+                bstr(&b, a->fm.targets[tc->target].name);
+                bprintf(&b, ",%.1f,%.5f,%.5f,%.3f\n", ts, la / BMD_DEG, lo / BMD_DEG, h / 1e3);
+            }
         }
         char lab[160];
         snprintf(lab, sizeof lab, "%s %s-%s", tc->missile->v.id, a->fm.bases[tc->base].name,
@@ -1128,13 +1155,17 @@ static bool write_gu(const char *C, const an_result *r, const char *dir)
                 "first_base,first_target\n");
     for (int k = 0; k < s->n_sites; k++) {
         const bmd_gu_site *g = &r->gu[k];
-        bprintf(&b, "%s,%.4f,%.4f,%s,%s,", s->sites[k].name, s->sites[k].lat_rad / BMD_DEG,
+        bstr(&b, s->sites[k].name);
+        bprintf(&b, ",%.4f,%.4f,%s,%s,", s->sites[k].lat_rad / BMD_DEG,
                 s->sites[k].lon_rad / BMD_DEG, a->gu.interceptor->v.id, bmd_cue_name(a->gu.cue));
         bnum(&b, g->min_burnout_speed_m_s / 1e3, "%.2f");
         if (g->threat >= 0) {
             const bmd_threat_case *tc = &r->fm.threats[g->threat];
-            bprintf(&b, ",%s,%s,%s\n", tc->missile->v.id, a->fm.bases[tc->base].name,
-                    a->fm.targets[tc->target].name);
+            bprintf(&b, ",%s,", tc->missile->v.id);
+            bstr(&b, a->fm.bases[tc->base].name);
+            bprintf(&b, ",");
+            bstr(&b, a->fm.targets[tc->target].name);
+            bprintf(&b, "\n");
         } else {
             bprintf(&b, ",,,\n");
         }

@@ -286,7 +286,7 @@ expect_fail 2 'angrid.yaml:3:92: analyses.defended_area.grid_deg: 9 is outside [
 cat >"$tmp/an.yaml" <<'YAML'
 name: "test: two sites, every analysis on a coarse grid"
 sites:
-  - {name: Deveselu, lat_deg: 44.08, lon_deg: 24.41, interceptor: sm3-ib, inventory: 4}
+  - {name: "Deveselu, Romania", lat_deg: 44.08, lon_deg: 24.41, interceptor: sm3-ib, inventory: 4}
   - {name: Redzikowo, lat_deg: 54.47, lon_deg: 17.12, interceptor: sm3-iib, inventory: 4}
 threats:
   - {missile: sejjil-2, launch: [38.08, 46.29], target: [44.43, 26.10]}
@@ -328,6 +328,14 @@ gj = json.load(open(os.path.join(d, "defended_area_tabriz.geojson")))
 assert gj["type"] == "FeatureCollection" and gj["features"][0]["geometry"]["type"] == "MultiPolygon"
 assert open(os.path.join(d, "map_safe_zones.png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
 assert not [f for f in os.listdir(os.path.dirname(d)) if ".partial-" in f]
+import csv
+for f in os.listdir(d):
+    if f.endswith(".csv"):
+        rows = list(csv.reader(open(os.path.join(d, f))))
+        assert len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows), f
+        if f == "guarantees_sites.csv":
+            assert rows[1][0] == "Deveselu, Romania", rows[1]
+assert oct(os.stat(d).st_mode & 0o777) != oct(0o700)
 PY
 grep -qE "$NONFINITE" "$tmp/run.txt" "$tmp/out1/summary.json" && bad "NaN in run output" || ok
 grep -q 'Bucharest' "$tmp/run.txt" && ok || bad "run: the text report names the capitals covered"
