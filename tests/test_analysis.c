@@ -308,6 +308,52 @@ static void test_matrix(void)
     bmd_fm_result_free(&r);
 }
 
+/* The solver's skipping of stretches out of reach must not skip a window: against the samples'
+ * dense scan, on an ICBM whose boost (2 km/s early, 7 km/s at burnout) once let the skip, sized
+ * by the speed of the moment, jump over a 60 s window of a slow interceptor (found by the
+ * literature runs: bmd_intercept_solve said "out of reach" at 3.65 to 3.75 km/s). */
+static void test_skip_keeps_windows(void)
+{
+    const bmd_missile *m = bmd_catalog_find(cat, "iran-icbm-notional");
+    const bmd_missile *im = bmd_catalog_find_interceptor(cat, "sm3-iib");
+    bmd_flight_opts o = bmd_flight_default_opts();
+    bmd_trajectory tr;
+    bmd_traj_init(&tr);
+    bmd_aim aim = {35.23 * BMD_DEG, 53.92 * BMD_DEG, 0.0, 38.951 * BMD_DEG, -77.013 * BMD_DEG,
+                   m->v.default_shape, m->v.default_apogee_m, 100.0};
+    bmd_aim_result res;
+    ENSURE(bmd_target(&m->v, &aim, &o, &res, &tr) == BMD_OK);
+    bmd_threat_samples *smp = NULL;
+    ENSURE(bmd_threat_samples_make(&tr, 1.0, &smp) == BMD_OK);
+    const double la = 54.47 * BMD_DEG;
+    const double lo = 17.12 * BMD_DEG;
+    int engaged = 0;
+    for (int k = 0; smp && k < 3; k++) {
+        double v = 3650.0 + 50.0 * k;
+        bmd_vehicle iv;
+        ENSURE(bmd_interceptor_scaled(&im->v, v, la, lo, &o, &iv) == BMD_OK);
+        bmd_flyout_opts fop = bmd_flyout_default_opts();
+        bmd_flyout *f = NULL;
+        ENSURE(bmd_flyout_build(&iv, la, lo, 0.0, &o, &fop, &f) == BMD_OK);
+        if (!f)
+            continue;
+        bmd_intercept w1;
+        bmd_intercept w2;
+        ENSURE(bmd_intercept_solve(&tr, f, &im->kv, 0.0, 1.0, &w1) == BMD_OK);
+        ENSURE(bmd_intercept_solve_samples(smp, f, &im->kv, 0.0, &w2) == BMD_OK);
+        ENSURE(w1.engageable == w2.engageable);
+        if (w1.engageable && w2.engageable) {
+            CHECK_NEAR(w1.earliest_intercept_s, w2.earliest_intercept_s, 1.5);
+            CHECK_NEAR(w1.latest_intercept_s, w2.latest_intercept_s, 1.5);
+        }
+        engaged += w2.engageable;
+        bmd_flyout_free(f);
+    }
+    ENSURE(engaged > 0); /* the case still has windows to lose */
+    bmd_threat_samples_free(smp);
+    bmd_traj_free(&tr);
+}
+
 static void test_guarantees(void)
 {
     const bmd_missile *im = bmd_catalog_find_interceptor(cat, "sm3-iib");
@@ -379,6 +425,7 @@ int main(void)
     RUN(test_flyout_moved);
     RUN(test_defended_area);
     RUN(test_matrix);
+    RUN(test_skip_keeps_windows);
     RUN(test_guarantees);
     bmd_threat_cases_free(cases, n_cases);
     bmd_catalog_free(cat);

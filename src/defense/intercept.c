@@ -113,6 +113,12 @@ bmd_status bmd_intercept_prepare(const bmd_trajectory *tr, const bmd_flyout *f, 
     double rmax;
     double hmax;
     bmd_flyout_extent(f, &rmax, &hmax);
+    /* The fastest the threat can close a gap: its speed now is not a bound in powered flight (an
+     * ICBM at 2 km/s early in its boost reaches 7) nor on the way down; the larger of its
+     * burnout and impact speeds is (speed relative to the Earth peaks at one or the other). */
+    double vmax = fmax(tr->sum.burnout_speed_m_s, tr->sum.impact_speed_m_s);
+    if (!isfinite(vmax))
+        vmax = 12000.0;
     double skip = 0.0;
     for (double t = tr->t_start_s + 1e-3; p->n < cap; t += fmax(dt, skip)) {
         double tc = fmin(t, tr->t_end_s - 1e-3);
@@ -125,7 +131,7 @@ bmd_status bmd_intercept_prepare(const bmd_trajectory *tr, const bmd_flyout *f, 
         if (!g->reach) {
             double gap = fmax(bmd_flyout_ground_range(f, g->p) - rmax, g->alt - hmax);
             if (gap > 0.0)
-                skip = 0.5 * gap / (g->speed + 1000.0);
+                skip = 0.5 * gap / (fmax(g->speed, vmax) + 1000.0);
         }
         if (tc >= tr->t_end_s - 1e-3)
             break;
