@@ -281,8 +281,26 @@ expect_fail 2 'ankal.yaml:3:16: analyses.kaliningrad: expected true or false' en
 printf 'include: ok.yaml\nanalyses:\n  defended_area: {missile: sejjil-2, launch_areas: [{lat_deg: 38, lon_deg: 46}], grid_deg: 9}\n' >"$tmp/angrid.yaml"
 expect_fail 2 'angrid.yaml:3:92: analyses.defended_area.grid_deg: 9 is outside [0.05, 5] degrees' engage "$tmp/angrid.yaml"
 
-# run SCENARIO: a small scenario's analyses (the built-in run is `make demo` and the bench: too
-# slow under the sanitizers), and --out writes a complete directory or none.
+# run: the built-in December 2011 scenario, on a coarse grid (the README's `make demo` runs it at
+# 1 degree): every phase, the threats, the per-phase directories of --out.
+"$B" run --grid-deg 5 --out "$tmp/out0" >"$tmp/run0.txt" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"
+/usr/bin/python3 - "$tmp/out0" "$tmp/run0.txt" <<'PY' && ok || bad "run: the built-in scenario's phases, threats and files"
+import json, os, sys
+d, txt = sys.argv[1], open(sys.argv[2]).read()
+s = json.load(open(os.path.join(d, "summary.json")))
+assert len(s["phases"]) == 7 and len(s["threats"]) >= 15
+names = [p["scenario"] for p in s["phases"]]
+assert all(n.split(":")[0] in txt for n in names)
+p4 = [p for p in s["phases"] if p["file"].endswith("phase4-russian-icbms.yaml")][0]
+assert len(p4["feasibility_matrix"]["threats"]) == 18 and p4["guarantees"]["sites"]
+assert any(p.get("kaliningrad") for p in s["phases"])
+for sub in ["interim-2011-iran-raid", "phase4-russian-icbms", "kaliningrad-s400-voronezh"]:
+    assert os.listdir(os.path.join(d, sub)), sub
+assert os.path.getsize(os.path.join(d, "trajectories.csv")) > 0
+PY
+grep -qE "$NONFINITE" "$tmp/run0.txt" "$tmp/out0/summary.json" && bad "NaN in the built-in run" || ok
+
+# run SCENARIO: a small scenario's analyses, and --out writes a complete directory or none.
 cat >"$tmp/an.yaml" <<'YAML'
 name: "test: two sites, every analysis on a coarse grid"
 sites:
