@@ -463,35 +463,41 @@ static void test_analyses_malformed(void)
     expect_error(f, "m27.yaml", 8, "launch_areas[0]: unknown field \"missile\"", NULL);
 }
 
-/* Every ready scenario in scenarios/ loads; spot checks of what the shared pieces give. */
+/* Every ready scenario in scenarios/ and scenarios/literature/ loads; spot checks of what the shared pieces give. */
 static void test_ready_scenarios(void)
 {
     char sdir[1024];
     snprintf(sdir, sizeof sdir, "%s/../scenarios", bmd_data_dir());
-    DIR *dp = opendir(sdir);
-    ENSURE(dp != NULL);
-    if (!dp)
-        return;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+    /* scenarios/ and the literature's scenarios/literature/. */
+    int counts[2] = {0, 0};
+    for (int pass = 0; pass < 2; pass++) {
+        char ldir[1100];
+        snprintf(ldir, sizeof ldir, pass ? "%s/literature" : "%s", sdir);
+        DIR *dp = opendir(ldir);
+        ENSURE(dp != NULL);
+        if (!dp)
             continue;
-        char path[2048];
-        snprintf(path, sizeof path, "%s/%s", sdir, e->d_name);
-        bmd_scenario s;
-        if (load(path, &s)) {
-            ENSURE(s.n_threats >= 1 && s.n_threats <= 12);
-            ENSURE(s.name[0] != '\0');
-            bmd_scenario_free(&s);
-        } else {
-            fprintf(stderr, "  (%s)\n", e->d_name);
+        struct dirent *e;
+        while ((e = readdir(dp)) != NULL) {
+            size_t len = strlen(e->d_name);
+            if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+                continue;
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s", ldir, e->d_name);
+            bmd_scenario s;
+            if (load(path, &s)) {
+                ENSURE(s.n_threats >= 1 && s.n_threats <= 40);
+                ENSURE(s.name[0] != '\0');
+                bmd_scenario_free(&s);
+            } else {
+                fprintf(stderr, "  (%s)\n", path);
+            }
+            counts[pass]++;
         }
-        n++;
+        closedir(dp);
     }
-    closedir(dp);
-    ENSURE(n >= 10);
+    ENSURE(counts[0] >= 10);
+    ENSURE(counts[1] >= 4);
 
     /* The nine Russian bases of the shared piece, through phase 4. */
     char path[2048];
