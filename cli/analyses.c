@@ -292,13 +292,19 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
         r->have_nato = true;
     else
         cli_load_error(C, NULL, &err);
-    if (a->defended_area && s->n_sites > 0) {
-        bmd_flyout **tab = NULL;
+    /* The sites' fly-out tables, for the defended area and the matrix alike (freed by
+     * an_free, whatever happens below). */
+    bmd_flyout **tab = NULL;
+    if ((a->defended_area || a->feasibility_matrix) && s->n_sites > 0) {
         bmd_status st = bmd_site_tables(s->sites, s->n_sites, o->threads, &tab);
         if (st != BMD_OK) {
             cli_error(C, "%s: fly-out tables: %s", s->name, bmd_status_str(st));
             return EXIT_INTERNAL;
         }
+        r->tables = tab;
+        r->n_tables = s->n_sites;
+    }
+    if (a->defended_area && s->n_sites > 0) {
         bmd_da_opts dopt = bmd_da_default_opts();
         dopt.cue = a->da.cue;
         r->grid_deg = fmax(a->da.grid_deg, o->min_grid_deg);
@@ -314,19 +320,17 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
             snprintf(label, sizeof label, "%s: defended area, %s", o->label ? o->label : "",
                      d->launch.name);
             char why[200];
-            st = bmd_defended_area(cat, s->sites, s->n_sites, tab, a->da.missile,
+            bmd_status st = bmd_defended_area(cat, s->sites, s->n_sites, tab, a->da.missile,
                                    d->launch.lat_rad, d->launch.lon_rad, &dopt, prog_update, label,
                                    &d->map, why, sizeof why);
             if (st != BMD_OK) {
                 prog_done();
                 cli_error(C, "%s: defended area from %s: %s", s->name, d->launch.name, why);
-                bmd_site_tables_free(tab, s->n_sites);
                 return EXIT_INTERNAL;
             }
             derive_da(r, d);
             r->n_da++;
         }
-        bmd_site_tables_free(tab, s->n_sites);
     }
     if (a->feasibility_matrix && s->n_sites > 0) {
         snprintf(label, sizeof label, "%s: feasibility matrix", o->label ? o->label : "");
@@ -355,7 +359,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
             }
         }
         if (st == BMD_OK)
-            st = tc ? bmd_feasibility_matrix_on(cat, s, tc, n_tc, o->threads, &r->fm)
+            st = tc ? bmd_feasibility_matrix_on(cat, s, tc, n_tc, tab, o->threads, &r->fm)
                     : bmd_feasibility_matrix(cat, s, o->threads, &r->fm);
         if (st != BMD_OK) {
             prog_done();
@@ -435,6 +439,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
 
 void an_free(an_result *r)
 {
+    bmd_site_tables_free(r->tables, r->n_tables);
     for (int k = 0; k < r->n_da; k++)
         bmd_da_map_free(&r->da[k].map);
     if (r->have_fm)

@@ -41,6 +41,8 @@ typedef struct an_result {
     bool have_kgd;
     bmd_kaliningrad_result kgd;
     double seconds;              /* wall time of the analyses */
+    bmd_flyout **tables;         /* the sites' fly-out tables (defended area, matrix) */
+    int n_tables;
 } an_result;
 
 /* What several scenarios of one run share: aimers (a missile from a launch area over a region)

@@ -174,11 +174,12 @@ typedef struct bmd_fm_result {
 bmd_status bmd_feasibility_matrix(const bmd_catalog *cat, const bmd_scenario *s, int threads,
                                   bmd_fm_result *out);
 /// The same on threats the caller has flown (bmd_threat_cases_fly on the scenario's bases and
-/// targets, in that order), which the result borrows: they must outlive it. For runs of several
-/// scenarios with the same bases and targets.
+/// targets, in that order), which the result borrows: they must outlive it; and on the sites'
+/// tables when given (bmd_site_tables of the scenario's sites; NULL: built here). For runs of
+/// several analyses or scenarios that share them.
 bmd_status bmd_feasibility_matrix_on(const bmd_catalog *cat, const bmd_scenario *s,
-                                     bmd_threat_case *threats, int n_threats, int threads,
-                                     bmd_fm_result *out);
+                                     bmd_threat_case *threats, int n_threats,
+                                     bmd_flyout *const *tables, int threads, bmd_fm_result *out);
 void bmd_fm_result_free(bmd_fm_result *r);
 
 /* ---------------------------------------------------------------- guarantees */

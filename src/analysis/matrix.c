@@ -12,7 +12,7 @@
 typedef struct fm_ctx {
     const bmd_catalog *cat;
     const bmd_scenario *s;
-    bmd_flyout **tables;
+    bmd_flyout *const *tables;
     bmd_fm_result *r;
 } fm_ctx;
 
@@ -59,14 +59,18 @@ static bmd_status fm_task(void *vctx, int t)
     return BMD_OK;
 }
 
-static bmd_status fm_cells(const bmd_catalog *cat, const bmd_scenario *s, int threads,
-                           bmd_fm_result *out)
+static bmd_status fm_cells(const bmd_catalog *cat, const bmd_scenario *s,
+                           bmd_flyout *const *given, int threads, bmd_fm_result *out)
 {
     const struct bmd_scn_fm *fm = &s->analyses.fm;
-    bmd_flyout **tables = NULL;
-    bmd_status st = bmd_site_tables(s->sites, s->n_sites, threads, &tables);
-    if (st != BMD_OK)
-        return st;
+    bmd_flyout **own = NULL;
+    bmd_status st = BMD_OK;
+    if (!given) {
+        st = bmd_site_tables(s->sites, s->n_sites, threads, &own);
+        if (st != BMD_OK)
+            return st;
+    }
+    bmd_flyout *const *tables = given ? given : own;
     out->n_cells = out->n_threats * s->n_sites * fm->n_cues * fm->n_delays;
     out->cells = calloc(out->n_cells > 0 ? (size_t)out->n_cells : 1, sizeof *out->cells);
     if (!out->cells)
@@ -75,7 +79,7 @@ static bmd_status fm_cells(const bmd_catalog *cat, const bmd_scenario *s, int th
         fm_ctx c = {cat, s, tables, out};
         st = bmd_parallel_for(out->n_threats, threads, fm_task, &c, NULL);
     }
-    bmd_site_tables_free(tables, s->n_sites);
+    bmd_site_tables_free(own, s->n_sites);
     return st;
 }
 
@@ -89,15 +93,15 @@ bmd_status bmd_feasibility_matrix(const bmd_catalog *cat, const bmd_scenario *s,
     bmd_status st = bmd_threat_cases_fly(fm->bases, fm->n_bases, fm->targets, fm->n_targets,
                                          threads, &out->threats, &out->n_threats);
     if (st == BMD_OK)
-        st = fm_cells(cat, s, threads, out);
+        st = fm_cells(cat, s, NULL, threads, out);
     if (st != BMD_OK)
         bmd_fm_result_free(out);
     return st;
 }
 
 bmd_status bmd_feasibility_matrix_on(const bmd_catalog *cat, const bmd_scenario *s,
-                                     bmd_threat_case *threats, int n_threats, int threads,
-                                     bmd_fm_result *out)
+                                     bmd_threat_case *threats, int n_threats,
+                                     bmd_flyout *const *tables, int threads, bmd_fm_result *out)
 {
     memset(out, 0, sizeof *out);
     const struct bmd_scn_fm *fm = &s->analyses.fm;
@@ -107,7 +111,7 @@ bmd_status bmd_feasibility_matrix_on(const bmd_catalog *cat, const bmd_scenario 
     out->threats = threats;
     out->n_threats = n_threats;
     out->threats_borrowed = true;
-    bmd_status st = fm_cells(cat, s, threads, out);
+    bmd_status st = fm_cells(cat, s, tables, threads, out);
     if (st != BMD_OK)
         bmd_fm_result_free(out);
     return st;
