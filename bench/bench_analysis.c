@@ -274,7 +274,7 @@ static int gu_map(const bmd_missile *im, double v, const bmd_threat_case *cases,
     char why[256];
     double t0 = now();
     double c0 = cpu_now();
-    if (bmd_guarantee_map(cat, im, v, cases, n_cases, BMD_CUE_IDEAL, grid_deg * BMD_DEG, g, 1,
+    if (bmd_guarantee_map(cat, im, v, cases, n_cases, BMD_CUE_IDEAL, NULL, grid_deg * BMD_DEG, g, 1,
                           threads, NULL, NULL, out, why, sizeof why) != BMD_OK) {
         fprintf(stderr, "bench_analysis: %s\n", why);
         return 1;

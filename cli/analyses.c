@@ -232,7 +232,8 @@ static bmd_status gu_task(void *vctx, int i)
     int k = c->todo[i];
     return bmd_guarantee_site(c->cat, s->analyses.gu.interceptor, s->sites[k].lat_rad,
                               s->sites[k].lon_rad, s->sites[k].h_m, c->r->fm.threats,
-                              c->r->fm.n_threats, s->analyses.gu.cue, s->seed, &c->r->gu[k]);
+                              c->r->fm.n_threats, s->analyses.gu.cue, s->analyses.cue_defs,
+                              s->seed, &c->r->gu[k]);
 }
 
 /* Share of NATO Europe defended and capitals covered, for one map. */
@@ -307,6 +308,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
     if (a->defended_area && s->n_sites > 0) {
         bmd_da_opts dopt = bmd_da_default_opts();
         dopt.cue = a->da.cue;
+        dopt.cue_defs = a->cue_defs;
         r->grid_deg = fmax(a->da.grid_deg, o->min_grid_deg);
         dopt.grid_rad = r->grid_deg * BMD_DEG;
         dopt.region = a->da.region;
@@ -408,7 +410,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
             double step = fmax(a->gu.grid_deg, o->min_grid_deg) * BMD_DEG;
             st = bmd_guarantee_map(
                 cat, a->gu.interceptor, a->gu.burnout_speed_m_s, r->fm.threats, r->fm.n_threats,
-                a->gu.cue, step, &a->gu.region, s->seed, o->threads, prog_update, label,
+                a->gu.cue, a->cue_defs, step, &a->gu.region, s->seed, o->threads, prog_update, label,
                 &r->gu_map, why, sizeof why);
             if (st != BMD_OK) {
                 prog_done();
@@ -502,6 +504,40 @@ cJSON *an_json(const an_result *r)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "scenario", s->name);
     cJSON_AddNumberToObject(root, "seed", (double)s->seed);
+    /* What each assumption set means here: every assumption visible. */
+    cJSON *cdefs = cJSON_AddArrayToObject(root, "cue_definitions");
+    for (int q = 0; q < BMD_N_CUES; q++) {
+        const bmd_cue_spec *cs = bmd_cue_spec_of((bmd_cue)q);
+        const bmd_scn_cue_def *def = &a->cue_defs[q];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "cue", bmd_cue_name((bmd_cue)q));
+        const char *sensor = def->sensor ? (def->sensor->kind == BMD_SENSOR_RADAR
+                                                ? def->sensor->radar.id
+                                                : def->sensor->ew.id)
+                                         : cs->sensor;
+        if (sensor)
+            cJSON_AddStringToObject(e, "sensor", sensor);
+        else
+            cJSON_AddNullToObject(e, "sensor");
+        if (cs->at_site) {
+            cJSON_AddStringToObject(e, "where", "at each interceptor site, 25 m up");
+        } else if (def->placed) {
+            json_num(e, "lat_deg", def->lat_rad / BMD_DEG);
+            json_num(e, "lon_deg", def->lon_rad / BMD_DEG);
+            json_num(e, "height_m", def->h_m);
+        } else if (sensor) {
+            const bmd_sensor_entry *se =
+                def->sensor ? def->sensor : bmd_catalog_find_sensor(r->cat, sensor);
+            if (se && se->kind == BMD_SENSOR_RADAR) {
+                json_num(e, "lat_deg", se->radar.lat_rad / BMD_DEG);
+                json_num(e, "lon_deg", se->radar.lon_rad / BMD_DEG);
+            }
+        }
+        json_num(e, "delay_s", def->has_delay ? def->delay_s : cs->delay_s);
+        cJSON_AddBoolToObject(e, "scenario_defined", def->sensor || def->placed ||
+                                                         def->has_delay);
+        cJSON_AddItemToArray(cdefs, e);
+    }
     cJSON *sites = cJSON_AddArrayToObject(root, "sites");
     for (int k = 0; k < s->n_sites; k++) {
         cJSON *e = cJSON_CreateObject();

@@ -354,14 +354,47 @@ static void test_skip_keeps_windows(void)
     bmd_traj_free(&tr);
 }
 
+/* A scenario's cue definitions: the forward radar at Kurecik, looking toward Iran, never tracks
+ * an SS-19 from Kozelsk to Washington; an AN/TPY-2 placed at Redzikowo does, and its delay adds. */
+static void test_cue_definitions(void)
+{
+    const bmd_threat_case *tc = &cases[0]; /* Kozelsk -> Washington */
+    double t_default;
+    ENSURE(bmd_cue_earliest_launch(cat, BMD_CUE_FORWARD_RADAR, &tc->tr, &tc->missile->sig, 0, 0, 0,
+                                   1, &t_default) == BMD_OK);
+    ENSURE(isinf(t_default));
+    bmd_scn_cue_def defs[BMD_N_CUES];
+    memset(defs, 0, sizeof defs);
+    defs[BMD_CUE_FORWARD_RADAR].sensor = bmd_catalog_find_sensor(cat, "tpy-2");
+    defs[BMD_CUE_FORWARD_RADAR].placed = true;
+    defs[BMD_CUE_FORWARD_RADAR].lat_rad = 54.47 * BMD_DEG;
+    defs[BMD_CUE_FORWARD_RADAR].lon_rad = 17.12 * BMD_DEG;
+    defs[BMD_CUE_FORWARD_RADAR].h_m = 30.0;
+    double t30;
+    double t90;
+    ENSURE(bmd_cue_earliest_launch_def(cat, BMD_CUE_FORWARD_RADAR, defs, &tc->tr,
+                                       &tc->missile->sig, 0, 0, 0, 1, &t30) == BMD_OK);
+    ENSURE(isfinite(t30) && t30 > 30.0 && t30 < tc->tr.sum.flight_time_s);
+    defs[BMD_CUE_FORWARD_RADAR].has_delay = true;
+    defs[BMD_CUE_FORWARD_RADAR].delay_s = 90.0;
+    ENSURE(bmd_cue_earliest_launch_def(cat, BMD_CUE_FORWARD_RADAR, defs, &tc->tr,
+                                       &tc->missile->sig, 0, 0, 0, 1, &t90) == BMD_OK);
+    CHECK_NEAR(t90 - t30, 60.0, 1e-9); /* the same track, 90 s of delay instead of 30 */
+    /* The same radar as a site radar at Redzikowo (25 m up instead of 30): nearly the same. */
+    double ts;
+    ENSURE(bmd_cue_earliest_launch(cat, BMD_CUE_SITE_RADAR, &tc->tr, &tc->missile->sig,
+                                   54.47 * BMD_DEG, 17.12 * BMD_DEG, 0.0, 1, &ts) == BMD_OK);
+    ENSURE(isfinite(ts));
+}
+
 static void test_guarantees(void)
 {
     const bmd_missile *im = bmd_catalog_find_interceptor(cat, "sm3-iib");
     const double la = 54.47 * BMD_DEG;
     const double lo = 17.12 * BMD_DEG;
     bmd_gu_site g;
-    ENSURE(bmd_guarantee_site(cat, im, la, lo, 0.0, cases, n_cases, BMD_CUE_SITE_RADAR, 1,
-                              &g) == BMD_OK);
+    ENSURE(bmd_guarantee_site(cat, im, la, lo, 0.0, cases, n_cases, BMD_CUE_SITE_RADAR, NULL,
+                              1, &g) == BMD_OK);
     ENSURE(isfinite(g.min_burnout_speed_m_s) && g.threat >= 0);
     if (!isfinite(g.min_burnout_speed_m_s) || g.threat < 0)
         return;
@@ -394,7 +427,7 @@ static void test_guarantees(void)
         bmd_gu_map m;
         char why[200];
         double v = g.min_burnout_speed_m_s + (side ? 300.0 : -300.0);
-        ENSURE(bmd_guarantee_map(cat, im, v, cases, n_cases, BMD_CUE_SITE_RADAR,
+        ENSURE(bmd_guarantee_map(cat, im, v, cases, n_cases, BMD_CUE_SITE_RADAR, NULL,
                                  0.5 * BMD_DEG, &reg, 1, 2, NULL, NULL, &m, why,
                                  sizeof why) == BMD_OK);
         ENSURE(m.n_lat == 1 && m.n_lon == 3);
@@ -426,6 +459,7 @@ int main(void)
     RUN(test_defended_area);
     RUN(test_matrix);
     RUN(test_skip_keeps_windows);
+    RUN(test_cue_definitions);
     RUN(test_guarantees);
     bmd_threat_cases_free(cases, n_cases);
     bmd_catalog_free(cat);

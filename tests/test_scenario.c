@@ -463,6 +463,58 @@ static void test_analyses_malformed(void)
     expect_error(f, "m27.yaml", 8, "launch_areas[0]: unknown field \"missile\"", NULL);
 }
 
+/* analyses.cue_definitions: what each cue means in a scenario; defaults; errors. */
+static void test_cue_definitions(void)
+{
+    bmd_scenario s;
+    const char *f = with_analyses("cd0.yaml", "  kaliningrad: false\n");
+    if (load(f, &s)) {
+        for (int q = 0; q < BMD_N_CUES; q++)
+            ENSURE(!s.analyses.cue_defs[q].sensor && !s.analyses.cue_defs[q].placed &&
+                   !s.analyses.cue_defs[q].has_delay);
+        bmd_scenario_free(&s);
+    }
+    f = with_analyses("cd1.yaml",
+                      "  cue_definitions:\n"
+                      "    forward-radar: {sensor: tpy-2-nrc, lat_deg: 54.47, lon_deg: 17.12,\n"
+                      "                    height_m: 30, delay_s: {value: 20, source: notional}}\n"
+                      "    site-radar: {sensor: spy-1-ashore}\n"
+                      "    early-warning: {delay_s: 60}\n");
+    if (load(f, &s)) {
+        const bmd_scn_cue_def *fr = &s.analyses.cue_defs[BMD_CUE_FORWARD_RADAR];
+        ENSURE(fr->sensor && strcmp(fr->sensor->radar.id, "tpy-2-nrc") == 0);
+        ENSURE(fr->placed);
+        CHECK_NEAR(fr->lat_rad, 54.47 * deg, 1e-15);
+        CHECK_NEAR(fr->lon_rad, 17.12 * deg, 1e-15);
+        CHECK_NEAR(fr->h_m, 30.0, 0.0);
+        ENSURE(fr->has_delay);
+        CHECK_NEAR(fr->delay_s, 20.0, 0.0);
+        const bmd_scn_cue_def *sr = &s.analyses.cue_defs[BMD_CUE_SITE_RADAR];
+        ENSURE(sr->sensor && strcmp(sr->sensor->radar.id, "spy-1-ashore") == 0 && !sr->placed &&
+               !sr->has_delay);
+        const bmd_scn_cue_def *ew = &s.analyses.cue_defs[BMD_CUE_EARLY_WARNING];
+        ENSURE(!ew->sensor && ew->has_delay);
+        CHECK_NEAR(ew->delay_s, 60.0, 0.0);
+        bmd_scenario_free(&s);
+    }
+    f = with_analyses("cd2.yaml", "  cue_definitions:\n    ideal: {delay_s: 5}\n");
+    expect_error(f, "cd2.yaml", 7, "analyses.cue_definitions.ideal", "no sensor");
+    f = with_analyses("cd3.yaml", "  cue_definitions:\n    forward-radar: {sensor: sbirs}\n");
+    expect_error(f, "cd3.yaml", 7, "analyses.cue_definitions.forward-radar.sensor",
+                 "needs a radar");
+    f = with_analyses("cd4.yaml", "  cue_definitions:\n    early-warning: {sensor: tpy-2}\n");
+    expect_error(f, "cd4.yaml", 7, "early-warning.sensor", "needs an early-warning sensor");
+    f = with_analyses("cd5.yaml", "  cue_definitions:\n    site-radar: {sensor: spy-1d, lat_deg: 1, "
+                                  "lon_deg: 2}\n");
+    expect_error(f, "cd5.yaml", 7, "analyses.cue_definitions.site-radar", "lat_deg");
+    f = with_analyses("cd6.yaml", "  cue_definitions:\n    forward-radar: {delay_s: -1}\n");
+    expect_error(f, "cd6.yaml", 7, "forward-radar.delay_s", "outside [0, 3600]");
+    f = with_analyses("cd7.yaml", "  cue_definitions:\n    forward-radar: {sensor: nope}\n");
+    expect_error(f, "cd7.yaml", 7, "unknown sensor \"nope\"", NULL);
+    f = with_analyses("cd8.yaml", "  cue_definitions: [forward-radar]\n");
+    expect_error(f, "cd8.yaml", 6, "analyses.cue_definitions", "expected a mapping");
+}
+
 /* Every ready scenario in scenarios/ and scenarios/literature/ loads; spot checks of what the shared pieces give. */
 static void test_ready_scenarios(void)
 {
@@ -544,6 +596,7 @@ int main(void)
     RUN(test_include_errors);
     RUN(test_analyses_defaults);
     RUN(test_analyses_malformed);
+    RUN(test_cue_definitions);
     RUN(test_ready_scenarios);
     bmd_catalog_free(cat);
     char cmd[400];

@@ -45,6 +45,15 @@ bmd_status bmd_cue_earliest_launch(const bmd_catalog *cat, bmd_cue c, const bmd_
                                    double site_lon_rad, double site_h_m, uint64_t seed,
                                    double *t_min_s);
 
+/// The same with a scenario's definitions of the cues (analyses.cue_definitions: an array of
+/// BMD_N_CUES indexed by bmd_cue, or NULL for the defaults): their sensor, the forward radar's
+/// placement, the delay.
+bmd_status bmd_cue_earliest_launch_def(const bmd_catalog *cat, bmd_cue c,
+                                       const bmd_scn_cue_def *defs, const bmd_trajectory *tr,
+                                       const bmd_signature *sig, double site_lat_rad,
+                                       double site_lon_rad, double site_h_m, uint64_t seed,
+                                       double *t_min_s);
+
 /* ---------------------------------------------------------------- aimer */
 
 /// Aims one missile from one launch point at many aim points, near its minimum-energy shape:
@@ -97,6 +106,7 @@ typedef struct bmd_da_opts {
     int threads;           ///< 0: bmd_parallel_threads()
     uint64_t seed;         ///< for the sensors' draws
     double aim_tol_m;      ///< aim tolerance (0: 1,000 m)
+    const bmd_scn_cue_def *cue_defs; ///< what the cues mean (NULL: the defaults)
     const bmd_aimer *aimer;///< the missile's aimer from the launch area toward the region's
                            ///< middle, made by the caller to share it between maps (NULL: made
                            ///< here; bmd_da_aimer makes the same one)
@@ -196,10 +206,12 @@ typedef struct bmd_gu_site {
 
 /// The least burnout speed at which interceptor im (stages scaled, kill vehicle kept) from a site
 /// at (lat, lon, h) engages at least one of the threats under cue c: bisection from 1 to 9 km/s to
-/// 0.05 km/s (engageability assumed monotonic in the speed, as bmdsim threshold does).
+/// 0.05 km/s (engageability assumed monotonic in the speed, as bmdsim threshold does). cue_defs:
+/// what the cues mean (NULL: the defaults).
 bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, double lat_rad,
                               double lon_rad, double h_m, const bmd_threat_case *threats,
-                              int n_threats, bmd_cue c, uint64_t seed, bmd_gu_site *out);
+                              int n_threats, bmd_cue c, const bmd_scn_cue_def *cue_defs,
+                              uint64_t seed, bmd_gu_site *out);
 
 /// The safe-zone map: for each cell of the region, how many of the threats an interceptor site
 /// there (im scaled to speed_m_s) could engage under cue c; 0 is a safe zone.
@@ -212,7 +224,7 @@ typedef struct bmd_gu_map {
 
 bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, double speed_m_s,
                              const bmd_threat_case *threats, int n_threats, bmd_cue c,
-                             double grid_rad, const bmd_scn_region *region, uint64_t seed,
+                             const bmd_scn_cue_def *cue_defs, double grid_rad, const bmd_scn_region *region, uint64_t seed,
                              int threads, void (*progress)(double share, void *ctx),
                              void *progress_ctx, bmd_gu_map *out, char *why, size_t why_size);
 void bmd_gu_map_free(bmd_gu_map *m);

@@ -104,6 +104,16 @@ typedef struct bmd_scn_region {
     double lat_min_rad, lat_max_rad, lon_min_rad, lon_max_rad;
 } bmd_scn_region;
 
+/// What one cue means in a scenario's analyses (analyses.cue_definitions; docs/analyses.md):
+/// anything not given keeps the default of docs/analyses.md (all zero: every default).
+typedef struct bmd_scn_cue_def {
+    const bmd_sensor_entry *sensor; ///< catalog sensor; NULL: the default one
+    bool placed;                    ///< a forward radar placed here, not at its catalog site
+    double lat_rad, lon_rad, h_m;
+    bool has_delay;                 ///< delay_s replaces the default delay
+    double delay_s;                 ///< from its track or cue to the earliest launch (s)
+} bmd_scn_cue_def;
+
 /// The analyses a scenario asks for (docs/scenario-format.md, "analyses"). Each is run against
 /// the scenario's sites and sensors.
 typedef struct bmd_scn_analyses {
@@ -137,6 +147,7 @@ typedef struct bmd_scn_analyses {
                                        ///< -30..45 E
     } gu;                              ///< bases and targets: those of fm
     bool kaliningrad;
+    bmd_scn_cue_def cue_defs[BMD_N_CUES]; ///< what each cue means (index: bmd_cue)
 } bmd_scn_analyses;
 
 /// The analyses' defaults (the comments above), none of them asked for; gu.interceptor is the

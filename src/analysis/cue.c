@@ -28,6 +28,16 @@ bmd_status bmd_cue_earliest_launch(const bmd_catalog *cat, bmd_cue c, const bmd_
                                    double site_lon_rad, double site_h_m, uint64_t seed,
                                    double *t_min_s)
 {
+    return bmd_cue_earliest_launch_def(cat, c, NULL, tr, sig, site_lat_rad, site_lon_rad,
+                                       site_h_m, seed, t_min_s);
+}
+
+bmd_status bmd_cue_earliest_launch_def(const bmd_catalog *cat, bmd_cue c,
+                                       const bmd_scn_cue_def *defs, const bmd_trajectory *tr,
+                                       const bmd_signature *sig, double site_lat_rad,
+                                       double site_lon_rad, double site_h_m, uint64_t seed,
+                                       double *t_min_s)
+{
     const bmd_cue_spec *cs = bmd_cue_spec_of(c);
     *t_min_s = HUGE_VAL;
     if (!cs)
@@ -36,9 +46,12 @@ bmd_status bmd_cue_earliest_launch(const bmd_catalog *cat, bmd_cue c, const bmd_
         *t_min_s = 0.0;
         return BMD_OK;
     }
-    const bmd_sensor_entry *se = bmd_catalog_find_sensor(cat, cs->sensor);
+    const bmd_scn_cue_def *def = defs ? &defs[c] : NULL;
+    const bmd_sensor_entry *se =
+        def && def->sensor ? def->sensor : bmd_catalog_find_sensor(cat, cs->sensor);
     if (!se)
         return BMD_ERR_ARG;
+    double delay = def && def->has_delay ? def->delay_s : cs->delay_s;
     double t_cue;
     if (se->kind == BMD_SENSOR_EARLY_WARNING) {
         bmd_ew_report rep;
@@ -53,6 +66,10 @@ bmd_status bmd_cue_earliest_launch(const bmd_catalog *cat, bmd_cue c, const bmd_
             r.lat_rad = site_lat_rad;
             r.lon_rad = site_lon_rad;
             r.h_m = site_h_m + 25.0;
+        } else if (def && def->placed) {
+            r.lat_rad = def->lat_rad;
+            r.lon_rad = def->lon_rad;
+            r.h_m = def->h_m;
         }
         bmd_surv_opts so = bmd_surv_default_opts();
         so.seed = seed;
@@ -62,6 +79,6 @@ bmd_status bmd_cue_earliest_launch(const bmd_catalog *cat, bmd_cue c, const bmd_
             return st;
         t_cue = isfinite(tl.track_confirmed_s) ? tl.track_confirmed_s : HUGE_VAL;
     }
-    *t_min_s = t_cue + cs->delay_s;
+    *t_min_s = t_cue + delay;
     return BMD_OK;
 }

@@ -32,6 +32,7 @@ bmd_da_opts bmd_da_default_opts(void)
     o.seed = 1;
     o.aim_tol_m = 0.0;
     o.aimer = NULL;
+    o.cue_defs = NULL;
     return o;
 }
 
@@ -115,8 +116,9 @@ static bmd_status eval_cell(void *vctx, int k)
         if (!c->tables[s] || site->inventory <= 0)
             continue;
         if (!have_t || cs->at_site) {
-            st = bmd_cue_earliest_launch(c->cat, c->o->cue, &tr, &c->m->sig, site->lat_rad,
-                                         site->lon_rad, site->h_m, c->o->seed, &t_min);
+            st = bmd_cue_earliest_launch_def(c->cat, c->o->cue, c->o->cue_defs, &tr, &c->m->sig,
+                                             site->lat_rad, site->lon_rad, site->h_m, c->o->seed,
+                                             &t_min);
             have_t = true;
             if (st != BMD_OK)
                 break;

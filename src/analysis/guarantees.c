@@ -22,15 +22,16 @@
 
 /* The earliest launch of each threat under cue c for a site (HUGE_VAL for threats not flown). */
 static bmd_status launch_times(const bmd_catalog *cat, const bmd_threat_case *threats, int n,
-                               bmd_cue c, double lat, double lon, double h, uint64_t seed,
-                               double *t_min)
+                               bmd_cue c, const bmd_scn_cue_def *defs, double lat, double lon,
+                               double h, uint64_t seed, double *t_min)
 {
     for (int k = 0; k < n; k++) {
         t_min[k] = HUGE_VAL;
         if (threats[k].st != BMD_OK)
             continue;
-        bmd_status st = bmd_cue_earliest_launch(cat, c, &threats[k].tr, &threats[k].missile->sig,
-                                                lat, lon, h, seed, &t_min[k]);
+        bmd_status st = bmd_cue_earliest_launch_def(cat, c, defs, &threats[k].tr,
+                                                    &threats[k].missile->sig, lat, lon, h, seed,
+                                                    &t_min[k]);
         if (st != BMD_OK)
             return st;
     }
@@ -108,7 +109,8 @@ static bmd_status scaled_table(const bmd_missile *im, double v, double lat, doub
 
 bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, double lat_rad,
                               double lon_rad, double h_m, const bmd_threat_case *threats,
-                              int n_threats, bmd_cue c, uint64_t seed, bmd_gu_site *out)
+                              int n_threats, bmd_cue c, const bmd_scn_cue_def *cue_defs,
+                              uint64_t seed, bmd_gu_site *out)
 {
     memset(out, 0, sizeof *out);
     out->min_burnout_speed_m_s = NAN;
@@ -120,7 +122,7 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
         return BMD_ERR_NOMEM;
     bmd_threat_samples **smp = NULL;
     bmd_status st =
-        launch_times(cat, threats, n_threats, c, lat_rad, lon_rad, h_m, seed, t_min);
+        launch_times(cat, threats, n_threats, c, cue_defs, lat_rad, lon_rad, h_m, seed, t_min);
     if (st == BMD_OK)
         st = samples_make(threats, n_threats, &smp);
     /* Engagement at speed v: 1 yes, 0 no, -1 not scalable (engages nothing). */
@@ -218,6 +220,7 @@ typedef struct gu_ctx {
     const bmd_threat_case *threats;
     int n_threats;
     bmd_cue cue;
+    const bmd_scn_cue_def *defs;
     uint64_t seed;
     const double *t_min;  /* site-independent cues: per threat */
     bmd_threat_samples *const *smp;
@@ -253,8 +256,8 @@ static bmd_status gu_row(void *vctx, int r)
             break;
         const double *t_min = c->t_min;
         if (at_site) {
-            st = launch_times(c->cat, c->threats, c->n_threats, c->cue, lat, lon, 0.0, c->seed,
-                              tm);
+            st = launch_times(c->cat, c->threats, c->n_threats, c->cue, c->defs, lat, lon, 0.0,
+                              c->seed, tm);
             t_min = tm;
         }
         int which = -1;
@@ -272,7 +275,8 @@ static bmd_status gu_row(void *vctx, int r)
 
 bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, double speed_m_s,
                              const bmd_threat_case *threats, int n_threats, bmd_cue c,
-                             double grid_rad, const bmd_scn_region *g, uint64_t seed,
+                             const bmd_scn_cue_def *cue_defs, double grid_rad,
+                             const bmd_scn_region *g, uint64_t seed,
                              int threads, void (*progress)(double share, void *ctx),
                              void *progress_ctx, bmd_gu_map *out, char *why, size_t why_size)
 {
@@ -304,11 +308,12 @@ bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, doub
     double *t_min = malloc((size_t)n_threats * sizeof *t_min);
     bmd_status st = out->n_engaged && t_min ? BMD_OK : BMD_ERR_NOMEM;
     if (st == BMD_OK && !bmd_cue_spec_of(c)->at_site)
-        st = launch_times(cat, threats, n_threats, c, 0.0, 0.0, 0.0, seed, t_min);
+        st = launch_times(cat, threats, n_threats, c, cue_defs, 0.0, 0.0, 0.0, seed, t_min);
     bmd_threat_samples **smp = NULL;
     if (st == BMD_OK)
         st = samples_make(threats, n_threats, &smp);
-    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, seed, t_min, smp, out, 0, false};
+    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, cue_defs, seed, t_min, smp, out, 0,
+                  false};
     int chunk = 2 * bmd_parallel_threads(threads, n_lat);
     for (int r0 = 0; st == BMD_OK && r0 < n_lat; r0 += chunk) {
         int m = n_lat - r0 < chunk ? n_lat - r0 : chunk;

@@ -30,9 +30,9 @@ static bmd_status fm_task(void *vctx, int t)
             bmd_cue cue = s->analyses.fm.cues[q];
             double t_min = HUGE_VAL;
             if (tc->st == BMD_OK) {
-                bmd_status st = bmd_cue_earliest_launch(c->cat, cue, &tc->tr, &tc->missile->sig,
-                                                        site->lat_rad, site->lon_rad, site->h_m,
-                                                        s->seed, &t_min);
+                bmd_status st = bmd_cue_earliest_launch_def(
+                    c->cat, cue, s->analyses.cue_defs, &tc->tr, &tc->missile->sig, site->lat_rad,
+                    site->lon_rad, site->h_m, s->seed, &t_min);
                 if (st != BMD_OK)
                     return st;
             }

@@ -765,12 +765,84 @@ static bmd_status load_kaliningrad(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
     return BMD_OK;
 }
 
+/* analyses.cue_definitions: what early-warning, forward-radar and site-radar mean here. */
+static bmd_status load_cue_definitions(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
+{
+    yd *d = &c->L.d;
+    static const char *const cues[] = {"early-warning", "forward-radar", "site-radar", NULL};
+    if (!n || n->type != YAML_MAPPING_NODE)
+        return yd_fail(d, n, "analyses.cue_definitions: expected a mapping of cue names "
+                       "(early-warning, forward-radar, site-radar)");
+    if (yd_get(d, n, "ideal"))
+        return yd_fail(d, yd_get(d, n, "ideal"), "analyses.cue_definitions.ideal: the ideal cue "
+                       "has no sensor and no delay (the threat's own launch)");
+    bmd_status st = yd_check_keys(d, n, "analyses.cue_definitions", cues);
+    if (st != BMD_OK)
+        return st;
+    for (int i = 0; cues[i]; i++) {
+        yaml_node_t *m = yd_get(d, n, cues[i]);
+        if (!m)
+            continue;
+        char pre[64];
+        snprintf(pre, sizeof pre, "analyses.cue_definitions.%s.", cues[i]);
+        bmd_cue q = BMD_CUE_IDEAL;
+        if (!bmd_cue_parse(cues[i], &q))
+            return BMD_ERR_ARG; /* not reached: the names above are cues */
+        bmd_scn_cue_def *def = &a->cue_defs[q];
+        bool radar = q != BMD_CUE_EARLY_WARNING;
+        static const char *const rkeys[] = {"sensor", "lat_deg", "lon_deg", "height_m",
+                                            "delay_s", NULL};
+        static const char *const skeys[] = {"sensor", "delay_s", NULL};
+        char field[64];
+        snprintf(field, sizeof field, "analyses.cue_definitions.%s", cues[i]);
+        if ((st = yd_check_keys(d, m, field, q == BMD_CUE_FORWARD_RADAR ? rkeys : skeys)) !=
+            BMD_OK)
+            return st;
+        yaml_node_t *sn = yd_get(d, m, "sensor");
+        if (sn) {
+            const char *id = yd_text(sn);
+            if (!id)
+                return yd_fail(d, sn, "%ssensor: expected a catalog sensor id", pre);
+            def->sensor = bmd_catalog_find_sensor(c->cat, id);
+            if (!def->sensor)
+                return yd_fail(d, sn, "%ssensor: unknown sensor \"%s\" (bmdsim catalog --sensors)",
+                               pre, id);
+            if (radar != (def->sensor->kind == BMD_SENSOR_RADAR))
+                return yd_fail(d, sn, "%ssensor: \"%s\" is %s, the %s cue needs %s", pre, id,
+                               radar ? "an early-warning sensor" : "a radar", cues[i],
+                               radar ? "a radar" : "an early-warning sensor");
+        }
+        if (yd_get(d, m, "lat_deg") || yd_get(d, m, "lon_deg")) {
+            if ((st = place(c, m, pre, &def->lat_rad, &def->lon_rad, &def->h_m)) != BMD_OK)
+                return st;
+            def->placed = true;
+        } else if (yd_get(d, m, "height_m")) {
+            return yd_fail(d, yd_get(d, m, "height_m"), "%sheight_m: needs lat_deg and lon_deg",
+                           pre);
+        }
+        if (q == BMD_CUE_FORWARD_RADAR && def->sensor && !def->placed && !def->sensor->has_site)
+            return yd_fail(d, sn, "%ssensor: \"%s\" has no site in the catalog: give lat_deg "
+                           "and lon_deg", pre, def->sensor->radar.id);
+        if (yd_get(d, m, "delay_s")) {
+            double dl = 0.0;
+            if ((st = num(c, m, "delay_s", pre, true, &dl)) != BMD_OK)
+                return st;
+            if (!(dl >= 0.0 && dl <= 3600.0))
+                return yd_fail(d, yd_get(d, m, "delay_s"), "%sdelay_s: %g is outside [0, 3600] s",
+                               pre, dl);
+            def->delay_s = dl;
+            def->has_delay = true;
+        }
+    }
+    return BMD_OK;
+}
+
 /* ---- Files, includes and overrides ---------------------------------------------------------- */
 
 static const char *const top_keys[] = {"name", "seed", "include", "sensors", "sites", "threats",
                                        "defended_assets", "doctrine", "analyses", NULL};
 static const char *const analysis_keys[] = {"defended_area", "feasibility_matrix", "guarantees",
-                                            "kaliningrad", NULL};
+                                            "kaliningrad", "cue_definitions", NULL};
 
 /* Read from file k's document from now on. */
 static void use_file(ctxs *c, int k) { c->L.d = c->files[k].d; }
@@ -921,7 +993,7 @@ static bmd_status load_analyses(ctxs *c, bmd_scn_analyses *a)
 {
     typedef bmd_status (*loader)(ctxs *, yaml_node_t *, bmd_scn_analyses *);
     static const loader load[] = {load_defended_area, load_feasibility_matrix, load_guarantees,
-                                  load_kaliningrad};
+                                  load_kaliningrad, load_cue_definitions};
     bmd_scn_default_analyses(c->cat, a);
     for (int i = 0; analysis_keys[i]; i++) {
         int k = analysis_owner(c, analysis_keys[i]);
