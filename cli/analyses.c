@@ -215,6 +215,15 @@ static uint64_t gu_key(const bmd_scenario *s, const bmd_scn_site *site)
     h = fnv(h, a->gu.interceptor->v.id, strlen(a->gu.interceptor->v.id));
     h = fnv(h, &a->gu.cue, sizeof a->gu.cue);
     h = fnv(h, &s->seed, sizeof s->seed);
+    /* What the guarantees' cue means in this scenario. */
+    const bmd_scn_cue_def *def = &a->cue_defs[a->gu.cue];
+    const char *sid = def->sensor ? (def->sensor->kind == BMD_SENSOR_RADAR ? def->sensor->radar.id
+                                                                            : def->sensor->ew.id)
+                                  : "";
+    h = fnv(h, sid, strlen(sid) + 1);
+    double place[5] = {def->placed ? 1.0 : 0.0, def->lat_rad, def->lon_rad, def->h_m,
+                       def->has_delay ? def->delay_s : -1.0};
+    h = fnv(h, place, sizeof place);
     return threats_key(s, h);
 }
 
