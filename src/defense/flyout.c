@@ -128,15 +128,20 @@ static bmd_status sample_line(const bmd_flyout *f, const bmd_trajectory *tr, dou
 }
 
 /* The fan line at grid range R: first crossing, linear between samples. */
-static bool line_at(const fan_line *l, double R, double *t, double *h, double *v, double *g)
+/* The line's first crossing of ground range R, interpolated. *from: where to start looking, and
+ * where the crossing was found: the first crossing of a larger range is never earlier (every
+ * sample before the first crossing of R lies below R), so a caller going up in R keeps it. */
+static bool line_at(const fan_line *l, double R, int *from, double *t, double *h, double *v,
+                    double *g)
 {
-    for (int s = 1; s < l->n; s++) {
+    for (int s = *from > 1 ? *from : 1; s < l->n; s++) {
         if (l->range[s] >= R && l->range[s - 1] < R) {
             double u = (R - l->range[s - 1]) / (l->range[s] - l->range[s - 1]);
             *t = l->t[s - 1] + u * (l->t[s] - l->t[s - 1]);
             *h = l->alt[s - 1] + u * (l->alt[s] - l->alt[s - 1]);
             *v = l->v[s - 1] + u * (l->v[s] - l->v[s - 1]);
             *g = l->g[s - 1] + u * (l->g[s] - l->g[s - 1]);
+            *from = s;
             return true;
         }
     }
@@ -247,13 +252,16 @@ bmd_status bmd_flyout_build(const bmd_vehicle *veh, double site_lat_rad, double 
         }
         double *tk = malloc((size_t)nk * 4 * sizeof(double));
         bool *ok = malloc((size_t)nk * sizeof(bool));
-        if (!tk || !ok)
+        int *from = malloc((size_t)nk * sizeof(int));
+        if (!tk || !ok || !from)
             st = BMD_ERR_NOMEM;
         for (int a = 0; st == BMD_OK && a < f->n_az; a++) {
+            for (int i = 0; i < nk; i++)
+                from[i] = 1;
             for (int r = 1; r < f->n_r; r++) {
                 double R = r * f->dr;
                 for (int i = 0; i < nk; i++)
-                    ok[i] = line_at(&lines[a * nk + i], R, &tk[4 * i], &tk[4 * i + 1],
+                    ok[i] = line_at(&lines[a * nk + i], R, &from[i], &tk[4 * i], &tk[4 * i + 1],
                                     &tk[4 * i + 2], &tk[4 * i + 3]);
                 for (int i = 0; i + 1 < nk; i++) {
                     if (!ok[i] || !ok[i + 1])
@@ -279,6 +287,7 @@ bmd_status bmd_flyout_build(const bmd_vehicle *veh, double site_lat_rad, double 
             }
         }
         free(tk);
+        free(from);
         free(ok);
     }
     for (int k = 0; lines && k < f->n_az * nk; k++)
