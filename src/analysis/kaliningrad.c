@@ -223,48 +223,48 @@ void bmd_kaliningrad_free(bmd_kaliningrad_result *r)
 
 /* ---- Part 1: Iskander-M ---------------------------------------------------------------- */
 
-static bmd_status strikes(const bmd_missile *m, const bmd_kaliningrad_opts *o,
-                          bmd_kaliningrad_result *out, char *why, size_t n)
+/* One place of part 1 (a task of a parallel loop: it writes only its own strike and status). */
+typedef struct strike_ctx {
+    const bmd_missile *m;
+    const bmd_kaliningrad_opts *o;
+    bmd_kaliningrad_result *out;
+    bmd_status st[BMD_KGD_MAX_PLACES];
+} strike_ctx;
+
+static bmd_status strike_task(void *vctx, int i)
 {
+    strike_ctx *c = vctx;
+    const bmd_missile *m = c->m;
+    const bmd_kaliningrad_opts *o = c->o;
     bmd_flight_opts fo = bmd_flight_default_opts();
     fo.keep_path = false;
+    bmd_kgd_strike *s = &c->out->strikes[i];
+    s->place = o->places[i];
+    s->flight_time_s = s->apogee_m = s->burnout_speed_m_s = s->impact_speed_m_s = NAN;
+    s->miss_m = NAN;
+    c->st[i] = bmd_geodesic_inverse(&fo.earth, o->launch_lat_rad, o->launch_lon_rad,
+                                    s->place.lat_rad, s->place.lon_rad, &s->range_m,
+                                    &s->azimuth_rad, NULL);
+    if (c->st[i] != BMD_OK)
+        return BMD_OK;
+    bmd_aim aim;
+    memset(&aim, 0, sizeof aim);
+    aim.launch_lat_rad = o->launch_lat_rad;
+    aim.launch_lon_rad = o->launch_lon_rad;
+    aim.target_lat_rad = s->place.lat_rad;
+    aim.target_lon_rad = s->place.lon_rad;
+    aim.shape = m->v.default_shape;
+    aim.apogee_m = m->v.default_apogee_m;
+    bmd_aim_result res;
+    memset(&res, 0, sizeof res);
     bmd_trajectory tr;
     bmd_traj_init(&tr);
-    out->n_strikes = o->n_places;
-    for (int i = 0; i < o->n_places; i++) {
-        bmd_kgd_strike *s = &out->strikes[i];
-        s->place = o->places[i];
-        bmd_status st = bmd_geodesic_inverse(&fo.earth, o->launch_lat_rad, o->launch_lon_rad,
-                                             s->place.lat_rad, s->place.lon_rad, &s->range_m,
-                                             &s->azimuth_rad, NULL);
-        if (st != BMD_OK) {
-            bmd_traj_free(&tr);
-            return fail(why, n, st, "places[%d] (%s): geodesic from the launch point failed", i,
-                        s->place.name);
-        }
-        s->flight_time_s = s->apogee_m = s->burnout_speed_m_s = s->impact_speed_m_s = NAN;
-        s->miss_m = NAN;
-        bmd_aim aim;
-        memset(&aim, 0, sizeof aim);
-        aim.launch_lat_rad = o->launch_lat_rad;
-        aim.launch_lon_rad = o->launch_lon_rad;
-        aim.target_lat_rad = s->place.lat_rad;
-        aim.target_lon_rad = s->place.lon_rad;
-        aim.shape = m->v.default_shape;
-        aim.apogee_m = m->v.default_apogee_m;
-        bmd_aim_result res;
-        memset(&res, 0, sizeof res);
-        st = bmd_target(&m->v, &aim, &fo, &res, &tr);
-        if (st == BMD_ERR_UNREACHABLE || st == BMD_ERR_NO_CONVERGE) {
-            s->in_range = false;
-            snprintf(s->why, sizeof s->why, "%s", res.why);
-            continue;
-        }
-        if (st != BMD_OK) {
-            bmd_traj_free(&tr);
-            return fail(why, n, st, "%s to %s: the flight failed: %s", m->v.id, s->place.name,
-                        bmd_status_str(st));
-        }
+    bmd_status st = bmd_target(&m->v, &aim, &fo, &res, &tr);
+    if (st == BMD_ERR_UNREACHABLE || st == BMD_ERR_NO_CONVERGE) {
+        s->in_range = false;
+        snprintf(s->why, sizeof s->why, "%s", res.why);
+        st = BMD_OK;
+    } else if (st == BMD_OK) {
         s->in_range = true;
         s->flight_time_s = tr.sum.flight_time_s;
         s->apogee_m = tr.sum.apogee_m;
@@ -272,7 +272,32 @@ static bmd_status strikes(const bmd_missile *m, const bmd_kaliningrad_opts *o,
         s->impact_speed_m_s = tr.sum.impact_speed_m_s;
         s->miss_m = res.miss_m;
     }
+    c->st[i] = st; /* a flight's failure, reported in order by the caller */
+    bmd_traj_free(&tr);
+    return BMD_OK;
+}
+
+static bmd_status strikes(const bmd_missile *m, const bmd_kaliningrad_opts *o,
+                          bmd_kaliningrad_result *out, char *why, size_t n)
+{
+    out->n_strikes = o->n_places;
+    strike_ctx c;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.o = o;
+    c.out = out;
+    bmd_status sp = bmd_parallel_for(o->n_places, 0, strike_task, &c, NULL);
+    if (sp != BMD_OK)
+        return fail(why, n, sp, "Iskander-M strikes: %s", bmd_status_str(sp));
+    for (int i = 0; i < o->n_places; i++)
+        if (c.st[i] != BMD_OK)
+            return fail(why, n, c.st[i], "%s to %s (places[%d]): the flight failed: %s", m->v.id,
+                        out->strikes[i].place.name, i, bmd_status_str(c.st[i]));
     /* The full-burn maximum range toward the first place (or due west). */
+    bmd_flight_opts fo = bmd_flight_default_opts();
+    fo.keep_path = false;
+    bmd_trajectory tr;
+    bmd_traj_init(&tr);
     double az = o->n_places > 0 ? out->strikes[0].azimuth_rad : 1.5 * BMD_PI;
     bmd_aim_result mr;
     memset(&mr, 0, sizeof mr);
