@@ -361,119 +361,119 @@ static double sam_outer(const bmd_flyout *f, const bmd_earth *e, double lat0, do
     return lo;
 }
 
-/* The S-400 missiles' fly-out tables, built in parallel (each task writes its own). */
-typedef struct sam_tabs {
+/* Part 2 for one S-400 missile (a task of a parallel loop: it writes only its own entry of the
+ * result and its status): the fly-out table, the envelopes, the airspace over the places. */
+typedef struct sam_ctx {
     const bmd_missile *m[BMD_KGD_MAX_SAMS];
     const bmd_kaliningrad_opts *o;
-    bmd_flyout *f[BMD_KGD_MAX_SAMS];
+    bmd_kaliningrad_result *out;
     bmd_status st[BMD_KGD_MAX_SAMS];
-} sam_tabs;
+    bool table_failed[BMD_KGD_MAX_SAMS];
+} sam_ctx;
 
-static bmd_status sam_tab_task(void *ctx, int s)
+static bmd_status sam_task(void *ctx, int s)
 {
-    sam_tabs *c = ctx;
+    sam_ctx *c = ctx;
+    const bmd_kaliningrad_opts *o = c->o;
+    const bmd_missile *m = c->m[s];
     bmd_flight_opts fo = bmd_flight_default_opts();
-    c->st[s] = bmd_flyout_build(&c->m[s]->v, c->o->sam_lat_rad, c->o->sam_lon_rad,
-                                c->o->sam_h_m, &fo, &c->o->flyout, &c->f[s]);
-    return BMD_OK; /* reported in order by the caller */
+    bmd_kgd_sam *r = &c->out->sams[s];
+    snprintf(r->id, sizeof r->id, "%s", m->v.id);
+    snprintf(r->name, sizeof r->name, "%s", m->v.name);
+    r->kv_min_alt_m = m->kv.min_altitude_m;
+    r->kv_max_alt_m = m->kv.max_altitude_m;
+    r->pub_range_m = m->pub_range_m;
+    bmd_flyout *f = NULL;
+    c->st[s] = bmd_flyout_build(&m->v, o->sam_lat_rad, o->sam_lon_rad, o->sam_h_m, &fo,
+                                &o->flyout, &f);
+    if (c->st[s] != BMD_OK) {
+        c->table_failed[s] = true;
+        return BMD_OK;
+    }
+    bmd_flyout_extent(f, &r->table_range_m, &r->table_alt_m);
+    int n_az = (int)lround(2.0 * BMD_PI / o->env_step_az_rad);
+    r->n_env = o->n_env_alts;
+    for (int a = 0; a < o->n_env_alts; a++) {
+        bmd_kgd_envelope *e = &r->env[a];
+        e->alt_m = o->env_alt_m[a];
+        e->in_band = e->alt_m >= r->kv_min_alt_m && e->alt_m <= r->kv_max_alt_m;
+        e->n_az = n_az;
+        e->outer_m = calloc((size_t)n_az, sizeof *e->outer_m);
+        if (!e->outer_m || !ring_alloc(&e->ring, n_az + 1)) {
+            bmd_flyout_free(f);
+            c->st[s] = BMD_ERR_NOMEM;
+            return BMD_OK;
+        }
+        double sum_t = 0.0;
+        int n_t = 0;
+        e->range_min_m = INFINITY;
+        e->range_max_m = 0.0;
+        for (int k = 0; k < n_az; k++) {
+            double az = 2.0 * BMD_PI * k / n_az;
+            double te;
+            double rr = sam_outer(f, &fo.earth, o->sam_lat_rad, o->sam_lon_rad, az, e->alt_m,
+                                  r->table_range_m, o->sam_max_flyout_s, &te);
+            e->outer_m[k] = rr;
+            e->range_min_m = fmin(e->range_min_m, rr);
+            e->range_max_m = fmax(e->range_max_m, rr);
+            if (isfinite(te)) {
+                sum_t += te;
+                n_t++;
+            }
+            bmd_geodesic_direct(&fo.earth, o->sam_lat_rad, o->sam_lon_rad, az, rr,
+                                &e->ring.lat_rad[k], &e->ring.lon_rad[k]);
+        }
+        e->ring.lat_rad[n_az] = e->ring.lat_rad[0];
+        e->ring.lon_rad[n_az] = e->ring.lon_rad[0];
+        e->ring.n = e->range_max_m > 0.0 ? n_az + 1 : 0;
+        if (!(e->range_max_m > 0.0))
+            e->range_min_m = 0.0;
+        e->flyout_at_edge_s = n_t ? sum_t / n_t : (double)NAN;
+    }
+    for (int i = 0; i < o->n_places; i++) {
+        bmd_kgd_cover *cv = &r->cover[i];
+        bmd_vec3 p = bmd_geodetic_to_ecef(&fo.earth, o->places[i].lat_rad, o->places[i].lon_rad,
+                                          o->place_alt_m);
+        cv->range_m = bmd_flyout_ground_range(f, p);
+        bool band = o->place_alt_m >= r->kv_min_alt_m && o->place_alt_m <= r->kv_max_alt_m;
+        cv->reachable = band && sam_reach(f, &fo.earth, o->places[i].lat_rad,
+                                          o->places[i].lon_rad, o->place_alt_m,
+                                          o->sam_max_flyout_s, &cv->flyout_s);
+        if (!cv->reachable)
+            cv->flyout_s = NAN;
+    }
+    bmd_flyout_free(f);
+    return BMD_OK;
 }
 
 static bmd_status sams(const bmd_catalog *cat, const bmd_kaliningrad_opts *o,
                        bmd_kaliningrad_result *out, char *why, size_t n)
 {
-    sam_tabs tabs;
-    memset(&tabs, 0, sizeof tabs);
-    tabs.o = o;
+    sam_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.out = out;
     for (int s = 0; s < o->n_sams; s++) {
-        tabs.m[s] = bmd_catalog_find_interceptor(cat, o->sam_ids[s]);
-        if (!tabs.m[s])
+        c.m[s] = bmd_catalog_find_interceptor(cat, o->sam_ids[s]);
+        if (!c.m[s])
             return fail(why, n, BMD_ERR_NOT_FOUND, "sam_ids[%d]: the catalog has no interceptor "
                                                     "\"%s\"",
                         s, o->sam_ids[s]);
     }
-    bmd_status sp = bmd_parallel_for(o->n_sams, 0, sam_tab_task, &tabs, NULL);
-    if (sp != BMD_OK)
-        return fail(why, n, sp, "S-400 fly-out tables: %s", bmd_status_str(sp));
-    bmd_flight_opts fo = bmd_flight_default_opts();
     out->sam_lat_rad = o->sam_lat_rad;
     out->sam_lon_rad = o->sam_lon_rad;
     out->n_sams = o->n_sams;
+    bmd_status sp = bmd_parallel_for(o->n_sams, 0, sam_task, &c, NULL);
+    if (sp != BMD_OK)
+        return fail(why, n, sp, "S-400 missiles: %s", bmd_status_str(sp));
     for (int s = 0; s < o->n_sams; s++) {
-        const bmd_missile *m = bmd_catalog_find_interceptor(cat, o->sam_ids[s]);
-        if (!m)
-            return fail(why, n, BMD_ERR_NOT_FOUND, "sam_ids[%d]: the catalog has no interceptor "
-                                                    "\"%s\"",
-                        s, o->sam_ids[s]);
-        bmd_kgd_sam *r = &out->sams[s];
-        snprintf(r->id, sizeof r->id, "%s", m->v.id);
-        snprintf(r->name, sizeof r->name, "%s", m->v.name);
-        r->kv_min_alt_m = m->kv.min_altitude_m;
-        r->kv_max_alt_m = m->kv.max_altitude_m;
-        r->pub_range_m = m->pub_range_m;
-        bmd_flyout *f = tabs.f[s];
-        tabs.f[s] = NULL;
-        bmd_status st = tabs.st[s];
-        if (st != BMD_OK) {
-            for (int k = s + 1; k < o->n_sams; k++)
-                bmd_flyout_free(tabs.f[k]);
-            return fail(why, n, st, "sam_ids[%d] (%s): its fly-out table could not be built "
-                                    "(check opts.flyout): %s",
-                        s, m->v.id, bmd_status_str(st));
-        }
-        bmd_flyout_extent(f, &r->table_range_m, &r->table_alt_m);
-        int n_az = (int)lround(2.0 * BMD_PI / o->env_step_az_rad);
-        r->n_env = o->n_env_alts;
-        for (int a = 0; a < o->n_env_alts; a++) {
-            bmd_kgd_envelope *e = &r->env[a];
-            e->alt_m = o->env_alt_m[a];
-            e->in_band = e->alt_m >= r->kv_min_alt_m && e->alt_m <= r->kv_max_alt_m;
-            e->n_az = n_az;
-            e->outer_m = calloc((size_t)n_az, sizeof *e->outer_m);
-            if (!e->outer_m || !ring_alloc(&e->ring, n_az + 1)) {
-                bmd_flyout_free(f);
-                for (int k = s + 1; k < o->n_sams; k++)
-                    bmd_flyout_free(tabs.f[k]);
-                return fail(why, n, BMD_ERR_NOMEM, "out of memory");
-            }
-            double sum_t = 0.0;
-            int n_t = 0;
-            e->range_min_m = INFINITY;
-            e->range_max_m = 0.0;
-            for (int k = 0; k < n_az; k++) {
-                double az = 2.0 * BMD_PI * k / n_az;
-                double te;
-                double rr = sam_outer(f, &fo.earth, o->sam_lat_rad, o->sam_lon_rad, az, e->alt_m,
-                                      r->table_range_m, o->sam_max_flyout_s, &te);
-                e->outer_m[k] = rr;
-                e->range_min_m = fmin(e->range_min_m, rr);
-                e->range_max_m = fmax(e->range_max_m, rr);
-                if (isfinite(te)) {
-                    sum_t += te;
-                    n_t++;
-                }
-                bmd_geodesic_direct(&fo.earth, o->sam_lat_rad, o->sam_lon_rad, az, rr,
-                                    &e->ring.lat_rad[k], &e->ring.lon_rad[k]);
-            }
-            e->ring.lat_rad[n_az] = e->ring.lat_rad[0];
-            e->ring.lon_rad[n_az] = e->ring.lon_rad[0];
-            e->ring.n = e->range_max_m > 0.0 ? n_az + 1 : 0;
-            if (!(e->range_max_m > 0.0))
-                e->range_min_m = 0.0;
-            e->flyout_at_edge_s = n_t ? sum_t / n_t : (double)NAN;
-        }
-        for (int i = 0; i < o->n_places; i++) {
-            bmd_kgd_cover *c = &r->cover[i];
-            bmd_vec3 p = bmd_geodetic_to_ecef(&fo.earth, o->places[i].lat_rad,
-                                              o->places[i].lon_rad, o->place_alt_m);
-            c->range_m = bmd_flyout_ground_range(f, p);
-            bool band = o->place_alt_m >= r->kv_min_alt_m && o->place_alt_m <= r->kv_max_alt_m;
-            c->reachable = band && sam_reach(f, &fo.earth, o->places[i].lat_rad,
-                                             o->places[i].lon_rad, o->place_alt_m,
-                                             o->sam_max_flyout_s, &c->flyout_s);
-            if (!c->reachable)
-                c->flyout_s = NAN;
-        }
-        bmd_flyout_free(f);
+        if (c.st[s] == BMD_OK)
+            continue;
+        if (c.table_failed[s])
+            return fail(why, n, c.st[s], "sam_ids[%d] (%s): its fly-out table could not be built "
+                                         "(check opts.flyout): %s",
+                        s, c.m[s]->v.id, bmd_status_str(c.st[s]));
+        return fail(why, n, c.st[s], "out of memory");
     }
     return BMD_OK;
 }
@@ -764,49 +764,75 @@ static void sight_none(bmd_kgd_sight *s)
     s->detect_alt_m = s->detect_slant_m = s->detect_ground_m = s->warning_s = NAN;
 }
 
+/* One watched threat (a task of a parallel loop: it writes only its own sight and status). */
+typedef struct watch_ctx {
+    const bmd_catalog *cat;
+    const bmd_radar *rad;
+    const bmd_kaliningrad_opts *o;
+    bmd_kaliningrad_result *out;
+    bmd_status st[BMD_KGD_MAX_WATCH];
+} watch_ctx;
+
+static bmd_status watch_task(void *vctx, int i)
+{
+    watch_ctx *c = vctx;
+    const bmd_kgd_watch *w = &c->o->watch[i];
+    bmd_kgd_sight *s = &c->out->sights[i];
+    snprintf(s->name, sizeof s->name, "%s", w->name);
+    sight_none(s);
+    const bmd_missile *m = bmd_catalog_find(c->cat, w->missile_id);
+    if (!m) {
+        c->st[i] = BMD_ERR_NOT_FOUND;
+        return BMD_OK;
+    }
+    bmd_flight_opts fo = bmd_flight_default_opts();
+    bmd_aim aim;
+    memset(&aim, 0, sizeof aim);
+    aim.launch_lat_rad = w->launch_lat_rad;
+    aim.launch_lon_rad = w->launch_lon_rad;
+    aim.target_lat_rad = w->target_lat_rad;
+    aim.target_lon_rad = w->target_lon_rad;
+    aim.shape = m->v.default_shape;
+    aim.apogee_m = m->v.default_apogee_m;
+    bmd_aim_result res;
+    memset(&res, 0, sizeof res);
+    bmd_trajectory tr;
+    bmd_traj_init(&tr);
+    bmd_status st = bmd_target(&m->v, &aim, &fo, &res, &tr);
+    if (st == BMD_ERR_UNREACHABLE || st == BMD_ERR_NO_CONVERGE) {
+        snprintf(s->why, sizeof s->why, "%s", res.why);
+        st = BMD_OK;
+    } else if (st == BMD_OK) {
+        st = sight_fill(c->rad, &tr, &m->sig, c->o, true, s);
+    }
+    c->st[i] = st;
+    bmd_traj_free(&tr);
+    return BMD_OK;
+}
+
 static bmd_status watch(const bmd_catalog *cat, const bmd_radar *rad,
                         const bmd_kaliningrad_opts *o, bmd_kaliningrad_result *out, char *why,
                         size_t n)
 {
-    bmd_flight_opts fo = bmd_flight_default_opts();
-    bmd_trajectory tr;
-    bmd_traj_init(&tr);
     out->n_sights = o->n_watch;
+    watch_ctx c;
+    memset(&c, 0, sizeof c);
+    c.cat = cat;
+    c.rad = rad;
+    c.o = o;
+    c.out = out;
+    bmd_status sp = bmd_parallel_for(o->n_watch, 0, watch_task, &c, NULL);
+    if (sp != BMD_OK)
+        return fail(why, n, sp, "watched threats: %s", bmd_status_str(sp));
     for (int i = 0; i < o->n_watch; i++) {
-        const bmd_kgd_watch *w = &o->watch[i];
-        bmd_kgd_sight *s = &out->sights[i];
-        snprintf(s->name, sizeof s->name, "%s", w->name);
-        sight_none(s);
-        const bmd_missile *m = bmd_catalog_find(cat, w->missile_id);
-        if (!m) {
-            bmd_traj_free(&tr);
+        if (c.st[i] == BMD_ERR_NOT_FOUND)
             return fail(why, n, BMD_ERR_NOT_FOUND, "watch[%d].missile_id: the catalog has no "
                                                     "missile \"%s\"",
-                        i, w->missile_id);
-        }
-        bmd_aim aim;
-        memset(&aim, 0, sizeof aim);
-        aim.launch_lat_rad = w->launch_lat_rad;
-        aim.launch_lon_rad = w->launch_lon_rad;
-        aim.target_lat_rad = w->target_lat_rad;
-        aim.target_lon_rad = w->target_lon_rad;
-        aim.shape = m->v.default_shape;
-        aim.apogee_m = m->v.default_apogee_m;
-        bmd_aim_result res;
-        memset(&res, 0, sizeof res);
-        bmd_status st = bmd_target(&m->v, &aim, &fo, &res, &tr);
-        if (st == BMD_ERR_UNREACHABLE || st == BMD_ERR_NO_CONVERGE) {
-            snprintf(s->why, sizeof s->why, "%s", res.why);
-            continue;
-        }
-        if (st == BMD_OK)
-            st = sight_fill(rad, &tr, &m->sig, o, true, s);
-        if (st != BMD_OK) {
-            bmd_traj_free(&tr);
-            return fail(why, n, st, "watch[%d] (%s): %s", i, w->name, bmd_status_str(st));
-        }
+                        i, o->watch[i].missile_id);
+        if (c.st[i] != BMD_OK)
+            return fail(why, n, c.st[i], "watch[%d] (%s): %s", i, o->watch[i].name,
+                        bmd_status_str(c.st[i]));
     }
-    bmd_traj_free(&tr);
     return BMD_OK;
 }
 
