@@ -98,8 +98,5 @@ bool out_dir_begin(const char *C, const char *dir, char *tmp, size_t tmp_size);
 bool out_dir_commit(const char *C, const char *tmp, const char *dir);
 void out_dir_abort(const char *tmp);
 
-/* A progress bar on stderr when it is a terminal: prog_update(share, label). */
-void prog_update(double share, void *label);
-void prog_done(void);
 
 #endif

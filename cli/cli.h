@@ -71,6 +71,11 @@ bool cli_vehicle(const char *cmd, const char *opt, const char *id_or_path, const
 /* Write text atomically: to path.tmp then rename. */
 bool write_file_atomic(const char *cmd, const char *path, const char *data, size_t len);
 
+/* A progress bar on stderr when it is a terminal (quiet otherwise): prog_update(share, label)
+ * with share in [0, 1] and label a string; prog_done() clears it. */
+void prog_update(double share, void *label);
+void prog_done(void);
+
 int cmd_catalog(int argc, char **argv);
 int cmd_atmosphere(int argc, char **argv);
 int cmd_trajectory(int argc, char **argv);

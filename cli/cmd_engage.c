@@ -86,7 +86,9 @@ int cmd_engage(int argc, char **argv)
     int rc = EXIT_OK;
     bmd_raid *raid = NULL;
     char why[256] = "";
+    prog_update(0.0, "preparing the raid: flights, sensors, tracks, fly-out tables");
     bmd_status st = bmd_raid_prepare_threads(&sc, threads, &raid, why, sizeof why);
+    prog_done();
     if (st != BMD_OK) {
         cli_error(C, "%s: %s", o.pos[0], why);
         bmd_scenario_free(&sc);
@@ -100,8 +102,32 @@ int cmd_engage(int argc, char **argv)
         goto done;
     }
     /* Monte Carlo over runs: leak counts (the same whatever the number of threads). */
+    /* In chunks, for the progress bar: each run is keyed by its index, so the counts are those
+     * of one call over all the runs. */
     bmd_raid_mc mcr;
-    if (bmd_raid_monte_carlo(raid, seed, runs, threads, &mcr) != BMD_OK) {
+    memset(&mcr, 0, sizeof mcr);
+    int nt = bmd_raid_threats(raid);
+    mcr.threat_leaks = calloc((size_t)(nt > 0 ? nt : 1), sizeof *mcr.threat_leaks);
+    st = mcr.threat_leaks ? BMD_OK : BMD_ERR_NOMEM;
+    long chunk = runs < 20 ? runs : (runs + 19) / 20;
+    for (long first = 0; st == BMD_OK && first < runs; first += chunk) {
+        long n = runs - first < chunk ? runs - first : chunk;
+        bmd_raid_mc part;
+        st = bmd_raid_monte_carlo_range(raid, seed, first, n, threads, &part);
+        if (st != BMD_OK)
+            break;
+        mcr.runs += part.runs;
+        mcr.any_leak += part.any_leak;
+        mcr.leakers += part.leakers;
+        mcr.fired += part.fired;
+        for (int i = 0; i < nt; i++)
+            mcr.threat_leaks[i] += part.threat_leaks[i];
+        bmd_raid_mc_free(&part);
+        prog_update((double)(first + n) / (double)runs, "Monte Carlo");
+    }
+    prog_done();
+    if (st != BMD_OK) {
+        bmd_raid_mc_free(&mcr);
         cli_error(C, "the Monte Carlo runs could not be played");
         rc = EXIT_INTERNAL;
         bmd_raid_result_free(&res);

@@ -367,6 +367,7 @@ int cmd_threshold(int argc, char **argv)
     memset(&w_lo, 0, sizeof w_lo);
     int evals = 0;
     for (;;) {
+        prog_update(0.0, "threshold: fly-out tables");
         rc = feas_window(&f, C, hi0, true, &w_hi);
         evals++;
         if (rc != EXIT_NO_SOLUTION || hi0 - 0.5 <= lo0)
@@ -393,6 +394,8 @@ int cmd_threshold(int argc, char **argv)
             while (rc == EXIT_OK && hi - lo > tol) {
                 double mid = 0.5 * (lo + hi);
                 bmd_intercept w;
+                /* About ten tables in all: 2 ends, then the bisection down to tol. */
+                prog_update(fmin(1.0, evals / 10.0), "threshold: fly-out tables");
                 rc = feas_window(&f, C, mid, true, &w);
                 evals++;
                 if (rc == EXIT_NO_SOLUTION) { /* too weak to be scaled there: engages nothing */
@@ -413,6 +416,7 @@ int cmd_threshold(int argc, char **argv)
             found = hi;
         }
     }
+    prog_done();
     if (rc != EXIT_OK) {
         feas_free(&f);
         return rc;

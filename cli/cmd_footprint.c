@@ -553,7 +553,8 @@ int cmd_footprint(int argc, char **argv)
     da.seed = r.seed;
     char why[256] = "";
     st = bmd_defended_area(cat, &site, 1, tables, &thr, r.lat * BMD_DEG, r.lon * BMD_DEG, &da,
-                           NULL, NULL, &map, why, sizeof why);
+                           prog_update, "footprint", &map, why, sizeof why);
+    prog_done();
     if (st == BMD_ERR_UNREACHABLE) {
         cli_error(C, "--threat %s from %g, %g: %s", r.threat, r.lat, r.lon,
                   why[0] ? why : "cannot be aimed at the region");

@@ -322,8 +322,25 @@ static void test_monte_carlo_threads(void)
     }
     fprintf(stderr, "  %ld runs on 1, 2 and 7 threads: %ld leaks, %ld fired, as played one by one\n",
             runs, any, fired);
+    /* In consecutive ranges (as the command line plays them, for its progress bar): the same. */
+    long any_r = 0;
+    long leakers_r = 0;
+    long fired_r = 0;
+    long runs_r = 0;
+    for (long first = 0; first < runs; first += 137) {
+        bmd_raid_mc part;
+        long n = runs - first < 137 ? runs - first : 137;
+        ENSURE(bmd_raid_monte_carlo_range(r, 3, first, n, 2, &part) == BMD_OK);
+        runs_r += part.runs;
+        any_r += part.any_leak;
+        leakers_r += part.leakers;
+        fired_r += part.fired;
+        bmd_raid_mc_free(&part);
+    }
+    ENSURE(runs_r == runs && any_r == any && leakers_r == leakers && fired_r == fired);
     bmd_raid_mc mc;
     ENSURE(bmd_raid_monte_carlo(r, 3, 0, 2, &mc) == BMD_ERR_ARG);
+    ENSURE(bmd_raid_monte_carlo_range(r, 3, -1, 2, 2, &mc) == BMD_ERR_ARG);
     bmd_raid_free(r);
     bmd_scenario_free(&s);
 }

@@ -107,6 +107,11 @@ typedef struct bmd_raid_mc {
 /// most 64; parallel.h); each plays a contiguous block of runs. out->threat_leaks is allocated.
 bmd_status bmd_raid_monte_carlo(const bmd_raid *r, uint64_t seed, long runs, int threads,
                                 bmd_raid_mc *out);
+/// The same over runs first .. first+runs-1: the counts of consecutive ranges add up to those of
+/// the whole (each run is keyed by its own index), so a long Monte Carlo can be played in chunks
+/// (progress, stopping rules, resuming).
+bmd_status bmd_raid_monte_carlo_range(const bmd_raid *r, uint64_t seed, long first, long runs,
+                                      int threads, bmd_raid_mc *out);
 void bmd_raid_mc_free(bmd_raid_mc *mc);
 
 /// The battle manager's assignment decisions, in the order made (each with the salvo's marginal

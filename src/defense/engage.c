@@ -683,6 +683,7 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
 typedef struct mc_ctx {
     const bmd_raid *r;
     uint64_t seed;
+    long first;
     long runs;
     int blocks;
     bmd_raid_mc *part; /* [blocks] */
@@ -696,7 +697,7 @@ static bmd_status mc_block(void *ctx, int q)
     long k1 = c->runs * (q + 1) / c->blocks;
     for (long k = k0; k < k1; k++) {
         bmd_raid_result o;
-        bmd_status st = bmd_raid_play(c->r, c->seed, (uint64_t)k, &o);
+        bmd_status st = bmd_raid_play(c->r, c->seed, (uint64_t)(c->first + k), &o);
         if (st != BMD_OK)
             return st;
         m->runs++;
@@ -719,12 +720,18 @@ void bmd_raid_mc_free(bmd_raid_mc *mc)
 bmd_status bmd_raid_monte_carlo(const bmd_raid *r, uint64_t seed, long runs, int threads,
                                 bmd_raid_mc *out)
 {
+    return bmd_raid_monte_carlo_range(r, seed, 0, runs, threads, out);
+}
+
+bmd_status bmd_raid_monte_carlo_range(const bmd_raid *r, uint64_t seed, long first, long runs,
+                                      int threads, bmd_raid_mc *out)
+{
     memset(out, 0, sizeof *out);
-    if (!r || runs < 1)
+    if (!r || runs < 1 || first < 0)
         return BMD_ERR_ARG;
     int blocks = bmd_parallel_threads(threads, runs);
     size_t nt = (size_t)(r->nt > 0 ? r->nt : 1);
-    mc_ctx c = {r, seed, runs, blocks, calloc((size_t)blocks, sizeof *c.part)};
+    mc_ctx c = {r, seed, first, runs, blocks, calloc((size_t)blocks, sizeof *c.part)};
     out->threat_leaks = calloc(nt, sizeof *out->threat_leaks);
     bmd_status st = c.part && out->threat_leaks ? BMD_OK : BMD_ERR_NOMEM;
     for (int q = 0; st == BMD_OK && q < blocks; q++)
