@@ -469,7 +469,9 @@ static int run_main(int argc, char **argv)
                    s->apogee_m / 1e3, s->burnout_time_s, s->burnout_speed_m_s / 1e3,
                    out[i].res.miss_m, trk);
         }
-        printf("\nmissiles: bmdsim catalog; one flight in detail: bmdsim trajectory --help\n"
+        printf("\none phase's tables, GeoJSON layers and maps: bmdsim run "
+               "scenarios/phase4-russian-icbms.yaml --out DIR\n"
+               "missiles: bmdsim catalog; one flight in detail: bmdsim trajectory --help\n"
                "can a site engage one of them: bmdsim feasibility --help; at what interceptor "
                "speed: bmdsim threshold --help\n"
                "a raid against the defense: bmdsim engage scenarios/phase1-iran-raid.yaml (and the "
