@@ -387,6 +387,70 @@ static void test_cue_definitions(void)
     ENSURE(isfinite(ts));
 }
 
+/* FNV-1a over bytes. */
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* Determinism: the defended-area map and the safe-zone map hash to the same bits on 1, 2 and 5
+ * threads (each cell is computed by one task, whatever the blocks). */
+static void test_thread_determinism(void)
+{
+    bmd_scn_site sites[1] = {site("Deveselu", 44.08, 24.41, "sm3-ib")};
+    bmd_flyout **tab = NULL;
+    ENSURE(bmd_site_tables(sites, 1, 1, &tab) == BMD_OK);
+    if (!tab)
+        return;
+    const bmd_missile *m = bmd_catalog_find(cat, "sejjil-2");
+    const bmd_missile *im = bmd_catalog_find_interceptor(cat, "sm3-iib");
+    const int threads[3] = {1, 2, 5};
+    uint64_t h_da[3];
+    uint64_t h_gu[3];
+    for (int k = 0; k < 3; k++) {
+        bmd_da_opts o = bmd_da_default_opts();
+        o.grid_rad = 2.0 * BMD_DEG;
+        o.region.lat_min_rad = 36.0 * BMD_DEG;
+        o.region.lat_max_rad = 48.0 * BMD_DEG;
+        o.region.lon_min_rad = 18.0 * BMD_DEG;
+        o.region.lon_max_rad = 36.0 * BMD_DEG;
+        o.threads = threads[k];
+        bmd_da_map map;
+        char why[200];
+        h_da[k] = 0;
+        if (bmd_defended_area(cat, sites, 1, tab, m, 38.08 * BMD_DEG, 46.29 * BMD_DEG, &o, NULL,
+                              NULL, &map, why, sizeof why) == BMD_OK) {
+            size_t nc = (size_t)map.n_lat * (size_t)map.n_lon;
+            uint64_t h = 1469598103934665603ULL;
+            h = hash_bytes(h, map.cls, nc);
+            h = hash_bytes(h, map.sites, nc * sizeof *map.sites);
+            h = hash_bytes(h, map.margin_s, nc * sizeof *map.margin_s);
+            h = hash_bytes(h, map.flight_s, nc * sizeof *map.flight_s);
+            h_da[k] = h;
+            bmd_da_map_free(&map);
+        }
+        bmd_scn_region reg = {50.0 * BMD_DEG, 56.0 * BMD_DEG, 10.0 * BMD_DEG, 22.0 * BMD_DEG};
+        bmd_gu_map gm;
+        h_gu[k] = 0;
+        if (bmd_guarantee_map(cat, im, 4500.0, cases, n_cases, BMD_CUE_IDEAL, NULL, 2.0 * BMD_DEG,
+                              &reg, 1, threads[k], NULL, NULL, &gm, why, sizeof why) == BMD_OK) {
+            h_gu[k] = hash_bytes(1469598103934665603ULL, gm.n_engaged,
+                                 (size_t)gm.n_lat * (size_t)gm.n_lon * sizeof *gm.n_engaged);
+            bmd_gu_map_free(&gm);
+        }
+    }
+    ENSURE(h_da[0] != 0 && h_da[0] == h_da[1] && h_da[0] == h_da[2]);
+    ENSURE(h_gu[0] != 0 && h_gu[0] == h_gu[1] && h_gu[0] == h_gu[2]);
+    fprintf(stderr, "  defended area %016llx, safe zones %016llx on 1, 2 and 5 threads\n",
+            (unsigned long long)h_da[0], (unsigned long long)h_gu[0]);
+    bmd_site_tables_free(tab, 1);
+}
+
 static void test_guarantees(void)
 {
     const bmd_missile *im = bmd_catalog_find_interceptor(cat, "sm3-iib");
@@ -460,6 +524,7 @@ int main(void)
     RUN(test_matrix);
     RUN(test_skip_keeps_windows);
     RUN(test_cue_definitions);
+    RUN(test_thread_determinism);
     RUN(test_guarantees);
     bmd_threat_cases_free(cases, n_cases);
     bmd_catalog_free(cat);
