@@ -120,6 +120,9 @@ int bmd_raid_decisions(const bmd_raid *r, const bmd_wta_decision **log);
 
 /// Number of threats and sites of a prepared raid, and a site's name.
 int bmd_raid_threats(const bmd_raid *r);
+/// A threat's true trajectory, in its own time (0 at its launch; add the threat's launch_time_s
+/// for scenario time); NULL for a bad index. Valid while the raid lives.
+const bmd_trajectory *bmd_raid_threat_trajectory(const bmd_raid *r, int threat);
 const char *bmd_raid_site_name(const bmd_raid *r, int site);
 
 #ifdef __cplusplus

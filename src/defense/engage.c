@@ -83,6 +83,13 @@ int bmd_raid_decisions(const bmd_raid *r, const bmd_wta_decision **log)
 }
 
 int bmd_raid_threats(const bmd_raid *r) { return r->nt; }
+
+const bmd_trajectory *bmd_raid_threat_trajectory(const bmd_raid *r, int threat)
+{
+    if (!r || threat < 0 || threat >= r->nt)
+        return NULL;
+    return &r->t[threat].tr;
+}
 const char *bmd_raid_site_name(const bmd_raid *r, int site) { return r->s->sites[site].name; }
 
 static bmd_status fail(bmd_raid *r, char *why, int n, bmd_status st, const char *msg)
