@@ -113,7 +113,7 @@ static bool fly_fixture(void)
     static const double launch[2][3] = {{38.08, 46.29, 300.0}, {37.55, 45.07, 295.0}};
     for (int k = 0; k < 2; k++) {
         bmd_traj_init(&thr[k]);
-        bmd_guidance g = {launch[k][2] * DEG, 0.35, INFINITY};
+        bmd_guidance g = {launch[k][2] * DEG, 0.35, (double)INFINITY};
         bmd_status st = bmd_fly(&m->v, launch[k][0] * DEG, launch[k][1] * DEG, 0.0, &g, &o,
                                 &thr[k]);
         if (st != BMD_OK || !thr[k].sum.impacted) {
@@ -123,7 +123,7 @@ static bool fly_fixture(void)
     }
     /* An SM-3 IB from Deveselu, toward the south-east. */
     bmd_traj_init(&itc);
-    bmd_guidance g = {120.0 * DEG, 0.5, INFINITY};
+    bmd_guidance g = {120.0 * DEG, 0.5, (double)INFINITY};
     bmd_status st = bmd_fly(&im->v, 44.08 * DEG, 24.35 * DEG, 0.0, &g, &o, &itc);
     if (st != BMD_OK || itc.t_end_s < itc_t1 + 1.0) {
         fprintf(stderr, "interceptor: %s\n", bmd_status_str(st));
@@ -197,7 +197,7 @@ static void test_time_iso(void)
         ENSURE(bmd_replay_time_iso(bad[i], 0.0, buf, sizeof buf) == BMD_ERR_ARG);
         ENSURE(buf[0] == '\0');
     }
-    ENSURE(bmd_replay_time_iso(NULL, NAN, buf, sizeof buf) == BMD_ERR_ARG);
+    ENSURE(bmd_replay_time_iso(NULL, (double)NAN, buf, sizeof buf) == BMD_ERR_ARG);
     ENSURE(bmd_replay_time_iso("9999-12-31T23:59:59Z", 1.0, buf, sizeof buf) == BMD_ERR_ARG);
     ENSURE(bmd_replay_time_iso(NULL, 0.0, buf, 10) == BMD_ERR_ARG);
 }
@@ -245,11 +245,11 @@ static void test_sampling(void)
     /* Rejected: bad dt, NaN, an empty span, a trajectory without its path. */
     ENSURE(bmd_replay_sample_traj(tr, 0.0, 0.0, &s) == BMD_ERR_ARG);
     ENSURE(bmd_replay_sample_traj(tr, 0.005, 0.0, &s) == BMD_ERR_ARG);
-    ENSURE(bmd_replay_sample_traj(tr, NAN, 0.0, &s) == BMD_ERR_ARG);
-    ENSURE(bmd_replay_sample_traj(tr, 1.0, INFINITY, &s) == BMD_ERR_ARG);
+    ENSURE(bmd_replay_sample_traj(tr, (double)NAN, 0.0, &s) == BMD_ERR_ARG);
+    ENSURE(bmd_replay_sample_traj(tr, 1.0, (double)INFINITY, &s) == BMD_ERR_ARG);
     ENSURE(bmd_replay_sample_traj_span(tr, 50.0, 40.0, 1.0, 0.0, &s) == BMD_ERR_ARG);
-    ENSURE(bmd_replay_sample_traj_span(tr, NAN, 40.0, 1.0, 0.0, &s) == BMD_ERR_ARG);
-    ENSURE(bmd_replay_sample_traj_span(tr, tr->t_end_s + 1.0, INFINITY, 1.0, 0.0, &s) ==
+    ENSURE(bmd_replay_sample_traj_span(tr, (double)NAN, 40.0, 1.0, 0.0, &s) == BMD_ERR_ARG);
+    ENSURE(bmd_replay_sample_traj_span(tr, tr->t_end_s + 1.0, (double)INFINITY, 1.0, 0.0, &s) ==
            BMD_ERR_ARG);
     ENSURE(s.n == 0 && s.t_s == NULL);
     bmd_trajectory empty;
@@ -382,7 +382,7 @@ static void test_czml(void)
         ENSURE(len == 4 * t->n);
         if (len != 4 * t->n)
             continue;
-        double prev = -INFINITY;
+        double prev = -(double)INFINITY;
         int n_bad = 0;
         for (int j = 0; j < t->n; j++) {
             double tt = cJSON_GetArrayItem(cd, 4 * j)->valuedouble;
@@ -649,11 +649,12 @@ static void test_deterministic(void)
 static void test_nan_skipped_and_options(void)
 {
     double t[4] = {0.0, 10.0, 20.0, 30.0};
-    double lat[4] = {0.1, NAN, 0.3, 0.4};
+    double lat[4] = {0.1, (double)NAN, 0.3, 0.4};
     double lon[4] = {3.2, 3.1, 3.0, -3.1};   /* crosses the antimeridian */
     double h[4] = {0.0, 1e5, 2e5, -0.04};
     bmd_replay_track tk = {4, t, lat, lon, h};
-    bmd_replay_object o = {.name = "x", .kind = BMD_REPLAY_INTERCEPTOR, .track = &tk};
+    bmd_replay_object o = {.name = "K\xc3\xbcrecik \xe2\x86\x92 \xf0\x9f\x9a\x80",
+                           .kind = BMD_REPLAY_INTERCEPTOR, .track = &tk};
     bmd_replay r = {.epoch = "2020-02-29T23:59:59.5Z", .t_start_s = -10.0, .t_stop_s = 100.0,
                     .multiplier = 2.5, .n_objects = 1, .objects = &o};
     bmd_status st;
@@ -681,6 +682,8 @@ static void test_nan_skipped_and_options(void)
     const cJSON *ep = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(p, "position"), "epoch");
     ENSURE(cJSON_IsString(ep) && strcmp(ep->valuestring, "2020-02-29T23:59:59.500Z") == 0);
+    const cJSON *nm = cJSON_GetObjectItemCaseSensitive(p, "name");
+    ENSURE(cJSON_IsString(nm) && strcmp(nm->valuestring, o.name) == 0);
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "id");
     ENSURE(cJSON_IsString(id) && strcmp(id->valuestring, "interceptor-1") == 0);
     cJSON_Delete(doc);
@@ -713,7 +716,7 @@ static void test_errors(void)
     double t_dup[3] = {0.0, 10.0, 10.0004};  /* equal to the millisecond */
     double t_back[3] = {0.0, 10.0, 5.0};
     double lat[3] = {0.1, 0.2, 0.3};
-    double lat_nan[3] = {0.1, NAN, NAN};
+    double lat_nan[3] = {0.1, (double)NAN, (double)NAN};
     double lon[3] = {0.0, 0.1, 0.2};
     double h[3] = {0.0, 1.0, 2.0};
     bmd_replay_track good = {3, t, lat, lon, h};
@@ -734,18 +737,22 @@ static void test_errors(void)
         {{{.kind = BMD_REPLAY_THREAT, .track = &back}}, 1, NULL, 0, 0},
         {{{.kind = BMD_REPLAY_THREAT, .track = &nans}}, 1, NULL, 0, 0},
         {{{.kind = BMD_REPLAY_THREAT, .track = &nullarr}}, 1, NULL, 0, 0},
-        {{{.kind = BMD_REPLAY_SITE, .lat_rad = NAN}}, 1, NULL, 0, 0},
-        {{{.kind = BMD_REPLAY_SITE, .h_m = INFINITY}}, 1, NULL, 0, 0},
-        {{{.kind = BMD_REPLAY_INTERCEPT, .has_time = true, .time_s = NAN}}, 1, NULL, 0, 0},
+        {{{.kind = BMD_REPLAY_SITE, .lat_rad = (double)NAN}}, 1, NULL, 0, 0},
+        {{{.kind = BMD_REPLAY_SITE, .h_m = (double)INFINITY}}, 1, NULL, 0, 0},
+        {{{.kind = BMD_REPLAY_INTERCEPT, .has_time = true, .time_s = (double)NAN}}, 1, NULL, 0, 0},
         {{{.kind = (bmd_replay_kind)BMD_REPLAY_KIND_COUNT}}, 1, NULL, 0, 0},
         {{{.kind = (bmd_replay_kind)-1}}, 1, NULL, 0, 0},
         {{{.id = "document", .kind = BMD_REPLAY_SITE}}, 1, NULL, 0, 0},
         {{{.id = "", .kind = BMD_REPLAY_SITE}}, 1, NULL, 0, 0},
+        {{{.name = "bad \xff byte", .kind = BMD_REPLAY_SITE}}, 1, NULL, 0, 0},
+        {{{.name = "overlong \xc0\xaf", .kind = BMD_REPLAY_SITE}}, 1, NULL, 0, 0},
+        {{{.description = "surrogate \xed\xa0\x80", .kind = BMD_REPLAY_SITE}}, 1, NULL, 0, 0},
+        {{{.id = "cut \xe2\x82", .kind = BMD_REPLAY_SITE}}, 1, NULL, 0, 0},
         {{ok, ok}, 2, NULL, 0, 0},
         {{{.id = "site-2", .kind = BMD_REPLAY_SITE}, {.kind = BMD_REPLAY_SITE}}, 2, NULL, 0, 0},
         {{ok}, 1, "2011-12-01T00:00:00", 0, 0},
-        {{ok}, 1, NULL, NAN, 10.0},
-        {{ok}, 1, NULL, 0.0, INFINITY},
+        {{ok}, 1, NULL, (double)NAN, 10.0},
+        {{ok}, 1, NULL, 0.0, (double)INFINITY},
         {{ok}, 1, "9999-12-31T23:59:50Z", 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

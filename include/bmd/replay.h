@@ -49,7 +49,8 @@ typedef struct bmd_replay_track {
 } bmd_replay_track;
 
 /// One object of the replay. A zero-initialised object is a fixed threat at (0, 0, 0) with the
-/// kind's colour: set at least the name, the kind and the position or the track.
+/// kind's colour: set at least the name, the kind and the position or the track. Texts are
+/// UTF-8.
 typedef struct bmd_replay_object {
     const char *id;          ///< unique id in the files (NULL: "<kind>-<index>", index from 1
                              ///< over all objects); "document" is reserved
@@ -78,7 +79,8 @@ typedef struct bmd_replay {
 /// first, then one packet per object in order (id, name, description, availability, position,
 /// point, label, and path for tracks), one packet a line. BMD_ERR_ARG for a bad epoch, a track
 /// with fewer than 2 finite points or times not increasing, a non-finite fixed position or time,
-/// a duplicate or reserved id, or a kind outside the enum (nothing is written then); BMD_ERR_IO
+/// a duplicate or reserved id, text that is not UTF-8, or a kind outside the enum (nothing is
+/// written then); BMD_ERR_IO
 /// when a write fails.
 bmd_status bmd_replay_write_czml(const bmd_replay *r, FILE *fp);
 

@@ -238,6 +238,47 @@ static bool track_ok(const bmd_replay_track *t, double *t_first, double *t_last)
     return n_ok >= 2;
 }
 
+/* Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF); both formats
+ * are UTF-8 text, so anything else would make the file invalid. NULL is fine (not written). */
+static bool utf8_ok(const char *s)
+{
+    if (!s)
+        return true;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        int n;
+        unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
+        if (c < 0x80) {
+            p++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            if (c == 0xe0)
+                lo = 0xa0;
+            else if (c == 0xed)
+                hi = 0x9f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            if (c == 0xf0)
+                lo = 0x90;
+            else if (c == 0xf4)
+                hi = 0x8f;
+        } else {
+            return false;
+        }
+        if (p[1] < lo || p[1] > hi)
+            return false;
+        for (int k = 2; k <= n; k++)
+            if (p[k] < 0x80 || p[k] > 0xbf)
+                return false;
+        p += n + 1;
+    }
+    return true;
+}
+
 typedef struct prep {
     long long epoch_ms;
     char epoch[40];
@@ -282,6 +323,8 @@ static bmd_status prepare(const bmd_replay *r, prep *p)
     if (!parse_epoch(r->epoch ? r->epoch : BMD_REPLAY_DEFAULT_EPOCH, &p->epoch_ms) ||
         !format_ms(p->epoch_ms, p->epoch, sizeof p->epoch))
         return BMD_ERR_ARG;
+    if (!utf8_ok(r->name))
+        return BMD_ERR_ARG;
     int n = r->n_objects;
     size_t nn = n > 0 ? (size_t)n : 1;
     p->ids = calloc(nn, sizeof *p->ids);
@@ -294,10 +337,12 @@ static bmd_status prepare(const bmd_replay *r, prep *p)
         goto fail;
     }
     /* Each object: kind, position or track, its own time span. */
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = (double)INFINITY, hi = -(double)INFINITY;
     for (int i = 0; i < n; i++) {
         const bmd_replay_object *o = &r->objects[i];
         if ((int)o->kind < 0 || (int)o->kind >= BMD_REPLAY_KIND_COUNT)
+            goto fail;
+        if (!utf8_ok(o->id) || !utf8_ok(o->name) || !utf8_ok(o->description))
             goto fail;
         if (o->track) {
             if (!track_ok(o->track, &p->a0[i], &p->a1[i]))
@@ -848,5 +893,5 @@ bmd_status bmd_replay_sample_traj_span(const bmd_trajectory *tr, double t0_s, do
 bmd_status bmd_replay_sample_traj(const bmd_trajectory *tr, double dt_s, double t_offset_s,
                                   bmd_replay_track *out)
 {
-    return bmd_replay_sample_traj_span(tr, -INFINITY, INFINITY, dt_s, t_offset_s, out);
+    return bmd_replay_sample_traj_span(tr, -(double)INFINITY, (double)INFINITY, dt_s, t_offset_s, out);
 }
