@@ -18,6 +18,7 @@
 
 #include "bmd/parallel.h"
 #include "bmd/plot.h"
+#include "bmd/replay.h"
 
 /* ------------------------------------------------------------------ output directory */
 
@@ -408,6 +409,27 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
         }
         r->have_kgd = true;
     }
+    if (o->raid_runs > 0 && s->n_threats > 0 && s->n_sites > 0) {
+        snprintf(label, sizeof label, "%s: the raid", o->label ? o->label : "");
+        prog_update(0.0, label);
+        char why[256] = "";
+        bmd_status st = bmd_raid_prepare_threads(s, o->threads, &r->raid, why, sizeof why);
+        if (st == BMD_OK)
+            st = bmd_raid_play(r->raid, s->seed, 0, &r->play);
+        if (st == BMD_OK) {
+            st = bmd_raid_monte_carlo(r->raid, s->seed, o->raid_runs, o->threads, &r->mc);
+            if (st != BMD_OK)
+                bmd_raid_result_free(&r->play);
+        }
+        if (st != BMD_OK) {
+            prog_done();
+            cli_error(C, "%s: the raid: %s", s->name, why[0] ? why : bmd_status_str(st));
+            bmd_raid_free(r->raid);
+            r->raid = NULL;
+            return EXIT_INTERNAL;
+        }
+        r->have_raid = true;
+    }
     prog_done();
     r->seconds = now_s() - t0;
     return EXIT_OK;
@@ -416,6 +438,11 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
 void an_free(an_result *r)
 {
     bmd_site_tables_free(r->tables, r->n_tables);
+    if (r->have_raid) {
+        bmd_raid_result_free(&r->play);
+        bmd_raid_mc_free(&r->mc);
+    }
+    bmd_raid_free(r->raid);
     for (int k = 0; k < r->n_da; k++)
         bmd_da_map_free(&r->da[k].map);
     if (r->have_fm)
@@ -713,6 +740,35 @@ cJSON *an_json(const an_result *r)
             cJSON_AddItemToArray(si, e);
         }
     }
+    if (r->have_raid) {
+        cJSON *rd = cJSON_AddObjectToObject(root, "raid");
+        const bmd_raid_result *p = &r->play;
+        cJSON_AddNumberToObject(rd, "interceptors_fired_run0", p->fired);
+        cJSON_AddNumberToObject(rd, "leakers_run0", p->leakers);
+        cJSON *ta = cJSON_AddArrayToObject(rd, "threats_run0");
+        for (int i = 0; i < p->n_threats; i++) {
+            const bmd_threat_outcome *t = &p->threats[i];
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "missile", s->threats[i].missile->v.id);
+            json_num(e, "launch_s", t->launch_s);
+            json_num(e, "tracked_s", t->track_s);
+            json_num(e, "launch_authority_s", t->authority_s);
+            cJSON_AddNumberToObject(e, "fired", t->fired);
+            cJSON_AddBoolToObject(e, "leaked", t->leaked);
+            if (t->why[0])
+                cJSON_AddStringToObject(e, "why", t->why);
+            cJSON_AddItemToArray(ta, e);
+        }
+        double lo;
+        double hi;
+        bmd_wilson_interval((double)r->mc.any_leak, (double)r->mc.runs, &lo, &hi);
+        cJSON *mc = cJSON_AddObjectToObject(rd, "monte_carlo");
+        cJSON_AddNumberToObject(mc, "runs", (double)r->mc.runs);
+        json_num(mc, "leak_probability", (double)r->mc.any_leak / (double)r->mc.runs);
+        json_num(mc, "leak_probability_lo", lo);
+        json_num(mc, "leak_probability_hi", hi);
+        json_num(mc, "interceptors_per_run", (double)r->mc.fired / (double)r->mc.runs);
+    }
     json_num(root, "analyses_wall_s", r->seconds);
     return root;
 }
@@ -798,6 +854,15 @@ void an_text(const an_result *r)
             safe += m->n_engaged[c] == 0;
         printf("  safe deployment zones at %.2f km/s: %zu of %zu cells (%.2g deg) engage none\n",
                a->gu.burnout_speed_m_s / 1e3, safe, nc, m->step_rad / BMD_DEG);
+    }
+    if (r->have_raid) {
+        double lo;
+        double hi;
+        bmd_wilson_interval((double)r->mc.any_leak, (double)r->mc.runs, &lo, &hi);
+        printf("  the raid (%d threats): run 0 fires %d interceptors, %d leak; over %ld runs the "
+               "chance that any leaks is %.3f [%.3f, %.3f]\n",
+               r->play.n_threats, r->play.fired, r->play.leakers, r->mc.runs,
+               (double)r->mc.any_leak / (double)r->mc.runs, lo, hi);
     }
     if (r->have_kgd) {
         const bmd_kaliningrad_result *k = &r->kgd;
@@ -1347,8 +1412,130 @@ static bool write_kgd(const char *C, const an_result *r, const char *dir)
     return ok;
 }
 
+/* The raid's run 0 as a 3D replay (docs/replay.md): threats up to their kill or impact, each
+ * salvo as a schematic straight fly-out from its site to the intercept point, intercept points,
+ * sites, radars, defended assets; and the shots as CSV. */
+static bool write_raid(const char *C, const an_result *r, const char *dir)
+{
+    const bmd_scenario *s = r->s;
+    const bmd_raid_result *p = &r->play;
+    buf b = {0};
+    bprintf(&b, "threat,missile,site,interceptors,launch_s,intercept_s,altitude_km,pk,kill\n");
+    for (int k = 0; k < p->n_shots; k++) {
+        const bmd_shot *h = &p->shots[k];
+        bprintf(&b, "%d,%s,", h->threat, s->threats[h->threat].missile->v.id);
+        bstr(&b, s->sites[h->site].name);
+        bprintf(&b, ",%d,%.1f,%.1f,%.1f,%.3f,%s\n", h->interceptors, h->launch_s, h->intercept_s,
+                h->altitude_m / 1e3, h->pk, h->kill ? "true" : "false");
+    }
+    if (!put(C, dir, "raid_shots.csv", &b))
+        return false;
+    int nt = p->n_threats;
+    int n_obj_max = nt + 2 * p->n_shots + s->n_sites + s->n_sensors + s->n_assets;
+    bmd_replay_object *obj = calloc((size_t)(n_obj_max > 0 ? n_obj_max : 1), sizeof *obj);
+    bmd_replay_track *tracks = calloc((size_t)(nt + p->n_shots + 1), sizeof *tracks);
+    char(*names)[96] = calloc((size_t)(n_obj_max > 0 ? n_obj_max : 1), sizeof *names);
+    if (!obj || !tracks || !names) {
+        free(obj);
+        free(tracks);
+        free(names);
+        cli_error(C, "out of memory");
+        return false;
+    }
+    int n = 0;
+    int nk = 0;
+    bmd_status st = BMD_OK;
+    for (int i = 0; i < nt && st == BMD_OK; i++) {
+        const bmd_trajectory *tr = bmd_raid_threat_trajectory(r->raid, i);
+        double off = s->threats[i].launch_time_s;
+        double t_end = tr->t_end_s;
+        for (int k = 0; k < p->n_shots; k++)
+            if (p->shots[k].threat == i && p->shots[k].kill)
+                t_end = fmin(t_end, p->shots[k].intercept_s - off);
+        st = bmd_replay_sample_traj_span(tr, tr->t_start_s, t_end, 5.0, off, &tracks[nk]);
+        if (st != BMD_OK)
+            break;
+        snprintf(names[n], sizeof names[n], "threat %d: %s%s", i + 1,
+                 s->threats[i].missile->v.id, p->threats[i].leaked ? " (leaked)" : "");
+        obj[n] = (bmd_replay_object){.name = names[n], .kind = BMD_REPLAY_THREAT,
+                                     .track = &tracks[nk]};
+        n++;
+        nk++;
+    }
+    for (int k = 0; k < p->n_shots && st == BMD_OK; k++) {
+        const bmd_shot *h = &p->shots[k];
+        const bmd_scn_site *site = &s->sites[h->site];
+        const bmd_trajectory *tr = bmd_raid_threat_trajectory(r->raid, h->threat);
+        double la;
+        double lo;
+        double hh;
+        double sp;
+        if (bmd_traj_geodetic(tr, h->intercept_s - s->threats[h->threat].launch_time_s, &la, &lo,
+                              &hh, &sp) != BMD_OK ||
+            !(h->intercept_s > h->launch_s + 0.01))
+            continue;
+        st = bmd_replay_track_alloc(2, &tracks[nk]);
+        if (st != BMD_OK)
+            break;
+        bmd_replay_track *t = &tracks[nk];
+        t->t_s[0] = h->launch_s;
+        t->lat_rad[0] = site->lat_rad;
+        t->lon_rad[0] = site->lon_rad;
+        t->h_m[0] = site->h_m;
+        t->t_s[1] = h->intercept_s;
+        t->lat_rad[1] = la;
+        t->lon_rad[1] = lo;
+        t->h_m[1] = hh;
+        snprintf(names[n], sizeof names[n], "shot %d: %s, %d x %s", k + 1, site->name,
+                 h->interceptors, site->interceptor->v.id);
+        obj[n] = (bmd_replay_object){
+            .name = names[n], .kind = BMD_REPLAY_INTERCEPTOR, .track = t,
+            .description = "schematic: a straight line from the site at launch to the "
+                           "intercept point (the fly-out is a table, not a flown path)"};
+        n++;
+        nk++;
+        snprintf(names[n], sizeof names[n], "%s %d", h->kill ? "kill" : "miss", k + 1);
+        obj[n] = (bmd_replay_object){.name = names[n], .kind = BMD_REPLAY_INTERCEPT,
+                                     .lat_rad = la, .lon_rad = lo, .h_m = hh, .has_time = true,
+                                     .time_s = h->intercept_s};
+        n++;
+    }
+    for (int k = 0; k < s->n_sites; k++)
+        obj[n++] = (bmd_replay_object){.name = s->sites[k].name, .kind = BMD_REPLAY_SITE,
+                                       .lat_rad = s->sites[k].lat_rad,
+                                       .lon_rad = s->sites[k].lon_rad, .h_m = s->sites[k].h_m};
+    for (int k = 0; k < s->n_sensors; k++)
+        obj[n++] = (bmd_replay_object){.name = s->radars[k].id, .kind = BMD_REPLAY_SENSOR,
+                                       .lat_rad = s->radars[k].lat_rad,
+                                       .lon_rad = s->radars[k].lon_rad, .h_m = s->radars[k].h_m};
+    for (int k = 0; k < s->n_assets; k++)
+        obj[n++] = (bmd_replay_object){.name = s->assets[k].name, .kind = BMD_REPLAY_ASSET,
+                                       .lat_rad = s->assets[k].lat_rad,
+                                       .lon_rad = s->assets[k].lon_rad};
+    bool ok = st == BMD_OK;
+    if (ok) {
+        bmd_replay rp = {.name = s->name, .epoch = NULL, .n_objects = n, .objects = obj};
+        char cz[2048];
+        char km[2048];
+        snprintf(cz, sizeof cz, "%s/scenario.czml", dir);
+        snprintf(km, sizeof km, "%s/scenario.kml", dir);
+        st = bmd_replay_save(&rp, cz, km);
+        ok = st == BMD_OK;
+    }
+    if (!ok)
+        cli_error(C, "%s/scenario.czml, scenario.kml: %s", dir, bmd_status_str(st));
+    for (int k = 0; k < nk; k++)
+        bmd_replay_track_free(&tracks[k]);
+    free(tracks);
+    free(obj);
+    free(names);
+    return ok;
+}
+
 bool an_write(const char *C, const an_result *r, const char *dir)
 {
+    if (r->have_raid && !write_raid(C, r, dir))
+        return false;
     for (int k = 0; k < r->n_da; k++)
         if (!write_da(C, r, dir, k))
             return false;

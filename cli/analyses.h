@@ -6,6 +6,7 @@
 #define BMD_CLI_ANALYSES_H
 
 #include "bmd/analysis.h"
+#include "bmd/engage.h"
 #include "bmd/geo.h"
 #include "bmd/kaliningrad.h"
 #include "cli.h"
@@ -43,6 +44,10 @@ typedef struct an_result {
     double seconds;              /* wall time of the analyses */
     bmd_flyout **tables;         /* the sites' fly-out tables (defended area, matrix) */
     int n_tables;
+    bool have_raid;              /* the scenario's raid played (run 0) and its Monte Carlo */
+    bmd_raid *raid;
+    bmd_raid_result play;
+    bmd_raid_mc mc;
 } an_result;
 
 /* What several scenarios of one run share: aimers (a missile from a launch area over a region)
@@ -78,6 +83,8 @@ typedef struct an_opts {
     bool guarantee_map;          /* compute the safe-zone map (it is the slow part) */
     const char *label;           /* for the progress bar */
     an_cache *cache;             /* shared between the scenarios of a run (may be NULL) */
+    long raid_runs;              /* play the scenario's raid: run 0 and this many Monte Carlo
+                                  * runs (0: not played) */
 } an_opts;
 
 /* Run the scenario's analyses. Prints its own errors; returns an exit code. */

@@ -28,9 +28,12 @@ static const char help[] =
     "engage any of them, and Russia's answers in Kaliningrad; then the threats of the dispute\n"
     "flown over the rotating WGS-84 Earth and the sensor of the 2011 system that first tracks\n"
     "each. The built-in run uses a grid of at least 1 degree to stay within seconds.\n"
-    "With SCENARIO: the analyses the file asks for (docs/scenario-format.md) at its own grid.\n"
+    "With SCENARIO: the analyses the file asks for (docs/scenario-format.md) at its own grid,\n"
+    "and its raid played (run 0, and 1,000 Monte Carlo runs for the leak probability).\n"
     "  --out DIR           write summary.json, CSV tables, GeoJSON layers and PNG/SVG maps into\n"
-    "                      DIR, complete or not at all (DIR must not exist or be empty)\n"
+    "                      DIR (with SCENARIO also the raid's replay, scenario.czml and\n"
+    "                      scenario.kml, and raid_shots.csv), complete or not at all (DIR must\n"
+    "                      not exist or be empty)\n"
     "  --threads T         threads (default: every core); results do not depend on it\n"
     "  --grid-deg G        coarsen the map grids to at least G degrees\n"
     "  --no-guarantee-map  skip the safe-zone map (its slowest part)\n"
@@ -299,7 +302,7 @@ static int run_main(int argc, char **argv)
         cli_error(C, "one scenario at a time (got \"%s\" and \"%s\")", o.pos[0], o.pos[1]);
         return EXIT_USAGE;
     }
-    an_opts ao = {0, 0.0, true, NULL, &run_cache};
+    an_opts ao = {0, 0.0, true, NULL, &run_cache, 1000};
     if (opt_has(&o, "threads")) {
         double t;
         if (!parse_double(C, "threads", opt_get(&o, "threads"), &t) || t < 0 || t > 64 ||
@@ -361,6 +364,7 @@ static int run_main(int argc, char **argv)
         ao.min_grid_deg = 1.0;
     if (!opt_has(&o, "no-guarantee-map"))
         ao.guarantee_map = false; /* the built-in run: thresholds per site, no map */
+    ao.raid_runs = 0;             /* and no raids: bmdsim engage or run SCENARIO plays them */
     if (dir && !out_dir_begin(C, dir, tmp, sizeof tmp)) {
         bmd_catalog_free(cat);
         return EXIT_USAGE;
