@@ -213,14 +213,8 @@ static bmd_status thr_task(void *vctx, int i)
         return BMD_OK;
     }
     bmd_flight_opts fo = bmd_flight_default_opts();
-    bmd_aim aim;
-    memset(&aim, 0, sizeof aim);
-    aim.launch_lat_rad = t->from.lat_deg * BMD_DEG;
-    aim.launch_lon_rad = t->from.lon_deg * BMD_DEG;
-    aim.target_lat_rad = t->to.lat_deg * BMD_DEG;
-    aim.target_lon_rad = t->to.lon_deg * BMD_DEG;
-    aim.shape = m->v.default_shape;
-    aim.apogee_m = m->v.default_apogee_m;
+    bmd_aim aim = bmd_aim_default(&m->v, t->from.lat_deg * BMD_DEG, t->from.lon_deg * BMD_DEG,
+                                  t->to.lat_deg * BMD_DEG, t->to.lon_deg * BMD_DEG);
     o->st = bmd_target(&m->v, &aim, &fo, &o->res, &o->tr);
     o->s = o->tr.sum;
     snprintf(o->why, sizeof o->why, "%s", o->res.why[0] ? o->res.why : bmd_status_str(o->st));

@@ -249,14 +249,8 @@ int scene_setup(scene *s, const char *cmd, int argc, char **argv, const opt_spec
 int scene_fly_threat(const char *cmd, const bmd_missile *m, double lat, double lon, double tlat,
                      double tlon, bmd_trajectory *tr)
 {
-    bmd_aim aim;
-    memset(&aim, 0, sizeof aim);
-    aim.launch_lat_rad = lat * BMD_DEG;
-    aim.launch_lon_rad = lon * BMD_DEG;
-    aim.target_lat_rad = tlat * BMD_DEG;
-    aim.target_lon_rad = tlon * BMD_DEG;
-    aim.shape = m->v.default_shape;
-    aim.apogee_m = m->v.default_apogee_m;
+    bmd_aim aim =
+        bmd_aim_default(&m->v, lat * BMD_DEG, lon * BMD_DEG, tlat * BMD_DEG, tlon * BMD_DEG);
     bmd_flight_opts fo = bmd_flight_default_opts();
     bmd_aim_result res;
     bmd_status st = bmd_target(&m->v, &aim, &fo, &res, tr);

@@ -26,6 +26,11 @@ typedef struct bmd_aim {
     double tolerance_m;   ///< acceptable miss distance (m); 0: 10 m
 } bmd_aim;
 
+/// The aim of a vehicle's own trajectory shape (its default shape and apogee), from the ground at
+/// (lat, lon) to (target_lat, target_lon), with the solver's default tolerance (10 m).
+bmd_aim bmd_aim_default(const bmd_vehicle *v, double lat_rad, double lon_rad,
+                        double target_lat_rad, double target_lon_rad);
+
 /// What the solver found.
 typedef struct bmd_aim_result {
     bmd_guidance guidance;       ///< the solution

@@ -152,7 +152,8 @@ static double interp(const bmd_aimer *a, const double *y, double R)
 static bmd_status slow(const bmd_aimer *a, double tla, double tlo, double tol, bmd_trajectory *tr,
                        double *miss_m)
 {
-    bmd_aim aim = {a->lat, a->lon, 0.0, tla, tlo, a->v.default_shape, a->v.default_apogee_m, tol};
+    bmd_aim aim = bmd_aim_default(&a->v, a->lat, a->lon, tla, tlo);
+    aim.tolerance_m = tol;
     bmd_aim_result res;
     bmd_status st = bmd_target(&a->v, &aim, &a->o, &res, tr);
     if (st == BMD_OK && miss_m)

@@ -247,14 +247,8 @@ static bmd_status strike_task(void *vctx, int i)
                                     &s->azimuth_rad, NULL);
     if (c->st[i] != BMD_OK)
         return BMD_OK;
-    bmd_aim aim;
-    memset(&aim, 0, sizeof aim);
-    aim.launch_lat_rad = o->launch_lat_rad;
-    aim.launch_lon_rad = o->launch_lon_rad;
-    aim.target_lat_rad = s->place.lat_rad;
-    aim.target_lon_rad = s->place.lon_rad;
-    aim.shape = m->v.default_shape;
-    aim.apogee_m = m->v.default_apogee_m;
+    bmd_aim aim = bmd_aim_default(&m->v, o->launch_lat_rad, o->launch_lon_rad, s->place.lat_rad,
+                                  s->place.lon_rad);
     bmd_aim_result res;
     memset(&res, 0, sizeof res);
     bmd_trajectory tr;
@@ -786,14 +780,8 @@ static bmd_status watch_task(void *vctx, int i)
         return BMD_OK;
     }
     bmd_flight_opts fo = bmd_flight_default_opts();
-    bmd_aim aim;
-    memset(&aim, 0, sizeof aim);
-    aim.launch_lat_rad = w->launch_lat_rad;
-    aim.launch_lon_rad = w->launch_lon_rad;
-    aim.target_lat_rad = w->target_lat_rad;
-    aim.target_lon_rad = w->target_lon_rad;
-    aim.shape = m->v.default_shape;
-    aim.apogee_m = m->v.default_apogee_m;
+    bmd_aim aim = bmd_aim_default(&m->v, w->launch_lat_rad, w->launch_lon_rad, w->target_lat_rad,
+                                  w->target_lon_rad);
     bmd_aim_result res;
     memset(&res, 0, sizeof res);
     bmd_trajectory tr;

@@ -67,8 +67,8 @@ static bmd_status case_task(void *ctx, int i)
     const bmd_scn_place *b = &c->bases[k->base];
     const bmd_scn_place *t = &c->targets[k->target];
     const bmd_vehicle *v = &k->missile->v;
-    bmd_aim aim = {b->lat_rad, b->lon_rad, 0.0, t->lat_rad, t->lon_rad, v->default_shape,
-                   v->default_apogee_m, 100.0};
+    bmd_aim aim = bmd_aim_default(v, b->lat_rad, b->lon_rad, t->lat_rad, t->lon_rad);
+    aim.tolerance_m = 100.0;
     bmd_flight_opts fo = bmd_flight_default_opts();
     bmd_aim_result res;
     k->st = bmd_target(v, &aim, &fo, &res, &k->tr);

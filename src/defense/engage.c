@@ -179,14 +179,8 @@ static bmd_status prep_threat(void *ctx, int i)
     bmd_traj_init(&t->tr);
     bmd_traj_init(&t->plan);
     t->launch_s = st->launch_time_s;
-    bmd_aim aim;
-    memset(&aim, 0, sizeof aim);
-    aim.launch_lat_rad = st->launch_lat_rad;
-    aim.launch_lon_rad = st->launch_lon_rad;
-    aim.target_lat_rad = st->target_lat_rad;
-    aim.target_lon_rad = st->target_lon_rad;
-    aim.shape = st->missile->v.default_shape;
-    aim.apogee_m = st->missile->v.default_apogee_m;
+    bmd_aim aim = bmd_aim_default(&st->missile->v, st->launch_lat_rad, st->launch_lon_rad,
+                                  st->target_lat_rad, st->target_lon_rad);
     bmd_aim_result res;
     bmd_status sf = bmd_target(&st->missile->v, &aim, &fo, &res, &t->tr);
     if (sf != BMD_OK) {

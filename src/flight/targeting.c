@@ -447,3 +447,17 @@ bmd_status bmd_max_range(const bmd_vehicle *v, double lat_rad, double lon_rad, d
     res->miss_m = 0.0;
     return bmd_fly(v, lat_rad, lon_rad, h_m, &res->guidance, o, tr);
 }
+
+bmd_aim bmd_aim_default(const bmd_vehicle *v, double lat_rad, double lon_rad,
+                        double target_lat_rad, double target_lon_rad)
+{
+    bmd_aim aim;
+    memset(&aim, 0, sizeof aim);
+    aim.launch_lat_rad = lat_rad;
+    aim.launch_lon_rad = lon_rad;
+    aim.target_lat_rad = target_lat_rad;
+    aim.target_lon_rad = target_lon_rad;
+    aim.shape = v->default_shape;
+    aim.apogee_m = v->default_apogee_m;
+    return aim;
+}
