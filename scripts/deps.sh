@@ -2,12 +2,17 @@
 # Installs the Debian packages bmdsim needs when they are missing: as root with apt-get, otherwise
 # it prints the exact command to run and fails. Why each package is there: docs/dependencies.md.
 set -euo pipefail
-# Building and testing need these; the benchmark (deps.sh bench) also needs the scipy reference.
+# Building and testing need these; the benchmark (deps.sh bench) also needs the scipy reference,
+# the fuzzing (deps.sh fuzz) clang.
 pkgs=(build-essential cmake pkg-config libproj-dev libyaml-dev libcjson-dev liberfa-dev
       librandom123-dev python3
       libcairo2-dev libfontconfig-dev fonts-dejavu-core)
 if [ "${1:-}" = bench ]; then
   pkgs+=(python3-scipy python3-yaml)
+fi
+# The bounded fuzzing of CI (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes.
+if [ "${1:-}" = fuzz ]; then
+  pkgs+=(clang libclang-rt-dev)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1040,7 +1040,8 @@ bmd_status bmd_scenario_load(const char *path, const bmd_catalog *cat, bmd_scena
         st = num(c, yd_root(d), "seed", "", false, &seed);
         if (st == BMD_OK && (seed < 0.0 || seed != floor(seed) || seed > 9e15))
             st = yd_fail(d, yd_get(d, yd_root(d), "seed"), "seed: expected a non-negative integer");
-        out->seed = (uint64_t)seed;
+        if (st == BMD_OK) /* a negative or huge seed does not fit a uint64_t (found by fuzzing) */
+            out->seed = (uint64_t)seed;
     }
     if (st == BMD_OK)
         st = load_sensors(c, top(c, "sensors"), out);
