@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* cmd_engage.c: bmdsim engage SCENARIO: a raid against the scenario's defense. */
+/* cmd_engage.c: bmdsim engage SCENARIO: a raid against the scenario's defense; its Monte Carlo
+ * in chunks, optionally streamed into a results store (--db, store.h) and stopped by a rule on
+ * the leak probability's interval (--ci-width). */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "cli.h"
+#include "store.h"
 
 static const char help[] =
     "usage: bmdsim engage SCENARIO [--seed S] [--runs N] [--threads T] [--format json|text]\n"
+    "                      [--db FILE [--resume]] [--ci-width W] [--chunk C]\n"
     "\n"
     "Plays a raid (docs/scenario-format.md): every threat flown to its aim point, the sensors\n"
     "against it (first detection, first track), launch authority after the command delay, the\n"
@@ -18,13 +25,178 @@ static const char help[] =
     "whether it leaked. --runs N plays N Monte Carlo runs and prints the leak probability with\n"
     "its 95% Wilson interval, and each threat's; --threads T plays them on T threads (default:\n"
     "one per processor) with the same results whatever T. --seed (default: the scenario's) keys\n"
-    "every random draw.\n";
+    "every random draw.\n"
+    "\n"
+    "--db FILE streams the runs into a new SQLite results store (docs/store.md), one committed\n"
+    "transaction per chunk of C runs (--chunk, default 1000); an existing FILE is refused.\n"
+    "--resume continues the study in FILE after an interruption (even kill -9): no committed\n"
+    "chunk lost or repeated, the same totals as an uninterrupted run. A different scenario\n"
+    "(SHA-256 of its bytes), --seed, --runs, --chunk or --ci-width is refused; those left out\n"
+    "are the study's. Export: bmdsim store export FILE. --ci-width W stops when the 95% Wilson\n"
+    "interval of the leak probability is narrower than W, checked after each chunk; --runs is\n"
+    "then the maximum (default 1000000).\n";
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Width of the 95% Wilson interval of the leak probability (runs > 0). */
+static double wilson_width(const bmd_raid_mc *m)
+{
+    double lo;
+    double hi;
+    bmd_wilson_interval((double)m->any_leak, (double)m->runs, &lo, &hi);
+    return hi - lo;
+}
+
+static void format_duration(char *buf, size_t n, double s)
+{
+    if (s < 3599.5) {
+        long t = lround(s);
+        if (t < 60)
+            snprintf(buf, n, "%ld s", t);
+        else
+            snprintf(buf, n, "%ld min %02ld s", t / 60, t % 60);
+    } else {
+        snprintf(buf, n, "%.1f h", s / 3600.0);
+    }
+}
+
+/* The progress bar's label: runs done and, once a rate is known, the time left (to the runs
+ * asked for, or under a stopping rule to the runs the interval's width suggests: it shrinks as
+ * 1/sqrt(runs)). */
+static void progress_label(char *buf, size_t n, const bmd_raid_mc *m, long runs, double ci_width,
+                           long resumed, double elapsed_s)
+{
+    long played = m->runs - resumed;
+    double rate = played > 0 && elapsed_s > 0.0 ? (double)played / elapsed_s : 0.0;
+    double target = (double)runs;
+    double w = m->runs > 0 ? wilson_width(m) : 1.0;
+    if (ci_width > 0.0 && m->runs > 0) {
+        double need = (double)m->runs * (w / ci_width) * (w / ci_width);
+        if (need < target)
+            target = need;
+    }
+    char left[64] = "";
+    if (rate > 0.0) {
+        char d[48];
+        double s = (target - (double)m->runs) / rate;
+        format_duration(d, sizeof d, s > 0.0 ? s : 0.0);
+        snprintf(left, sizeof left, ", %s%s left", ci_width > 0.0 ? "~" : "", d);
+    }
+    if (ci_width > 0.0 && m->runs > 0)
+        snprintf(buf, n, "runs %ld, width %.3g%s", m->runs, w, left);
+    else
+        snprintf(buf, n, "runs %ld/%ld%s", m->runs, runs, left);
+}
+
+/* Open or create the results store and settle the study's parameters: a new store records them;
+ * --resume takes those left out from the store and refuses those that differ. */
+static bool open_store(const char *C, const char *db, bool resume, const opts *o,
+                       const bmd_scenario *sc, uint64_t *seed, long *runs, long *chunk,
+                       double *ci_width, store_study *study, store **sto)
+{
+    store_study want;
+    memset(&want, 0, sizeof want);
+    snprintf(want.scenario_path, sizeof want.scenario_path, "%s", o->pos[0]);
+    if (!store_sha256_file(C, o->pos[0], want.scenario_sha256))
+        return false;
+    want.seed = *seed;
+    want.runs = *runs;
+    want.chunk = *chunk;
+    want.ci_width = *ci_width;
+    want.n_threats = sc->n_threats;
+    snprintf(want.version, sizeof want.version, "%s", BMD_VERSION);
+    if (!resume) {
+        *study = want;
+        return store_create(C, db, &want, sto);
+    }
+    if (!store_open(C, db, &want, sto, study))
+        return false;
+    const char *diff = NULL;
+    char a[320] = "";
+    char b[320] = "";
+    if (strcmp(study->scenario_sha256, want.scenario_sha256) != 0) {
+        diff = "the scenario";
+        snprintf(a, sizeof a, "%.200s has SHA-256 %.12s...", o->pos[0], want.scenario_sha256);
+        snprintf(b, sizeof b, "the study's (%.200s) %.12s...", study->scenario_path,
+                 study->scenario_sha256);
+    } else if (opt_has(o, "seed") && study->seed != want.seed) {
+        diff = "--seed";
+        snprintf(a, sizeof a, "%llu", (unsigned long long)want.seed);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)study->seed);
+    } else if (opt_has(o, "runs") && study->runs != want.runs) {
+        diff = "--runs";
+        snprintf(a, sizeof a, "%ld", want.runs);
+        snprintf(b, sizeof b, "%ld", study->runs);
+    } else if (opt_has(o, "chunk") && study->chunk != want.chunk) {
+        diff = "--chunk";
+        snprintf(a, sizeof a, "%ld", want.chunk);
+        snprintf(b, sizeof b, "%ld", study->chunk);
+    } else if (opt_has(o, "ci-width") && study->ci_width != want.ci_width) {
+        diff = "--ci-width";
+        snprintf(a, sizeof a, "%g", want.ci_width);
+        snprintf(b, sizeof b, "%g", study->ci_width);
+    } else if (study->n_threats != want.n_threats) {
+        diff = "the raid";
+        snprintf(a, sizeof a, "%d threats", want.n_threats);
+        snprintf(b, sizeof b, "%d", study->n_threats);
+    }
+    if (diff) {
+        cli_error(C, "--resume: %s: a different study: %s: %s, not %s (resume with the study's "
+                  "own, or name a new --db file)", db, diff, a, b);
+        store_close(*sto);
+        *sto = NULL;
+        return false;
+    }
+    *seed = study->seed;
+    *runs = study->runs;
+    *chunk = study->chunk;
+    *ci_width = study->ci_width;
+    return true;
+}
+
+/* On resume, play the last committed chunk again: the same counts, or the scenario's includes,
+ * the catalog or bmdsim changed since the study began (its hash covers the scenario file only). */
+static bool check_last_chunk(const char *C, const char *db, store *sto, const bmd_raid *raid,
+                             uint64_t seed, long last_first, long done, int threads)
+{
+    if (last_first < 0)
+        return true;
+    bmd_raid_mc stored;
+    bool found = false;
+    if (!store_chunk(C, sto, last_first, &stored, &found))
+        return false;
+    bool ok = found;
+    bmd_raid_mc again;
+    long n = done - last_first;
+    if (ok && bmd_raid_monte_carlo_range(raid, seed, last_first, n, threads, &again) == BMD_OK) {
+        ok = again.runs == stored.runs && again.any_leak == stored.any_leak &&
+             again.leakers == stored.leakers && again.fired == stored.fired;
+        for (int i = 0; ok && i < bmd_raid_threats(raid); i++)
+            ok = again.threat_leaks[i] == stored.threat_leaks[i];
+        bmd_raid_mc_free(&again);
+    } else {
+        ok = false;
+    }
+    bmd_raid_mc_free(&stored);
+    if (!ok)
+        cli_error(C, "--resume: %s: runs %ld to %ld played again do not give the stored counts: "
+                  "the scenario's includes, the catalog or bmdsim changed since the study began "
+                  "(name a new --db file)", db, last_first, done - 1);
+    return ok;
+}
 
 int cmd_engage(int argc, char **argv)
 {
     static const char *C = "engage";
-    static const opt_spec spec[] = {{"seed", true},   {"runs", true},  {"threads", true},
-                                    {"format", true}, {"help", false}, {0}};
+    static const opt_spec spec[] = {{"seed", true},     {"runs", true},   {"threads", true},
+                                    {"format", true},   {"help", false},  {"db", true},
+                                    {"resume", false},  {"ci-width", true}, {"chunk", true},
+                                    {0}};
     opts o;
     if (!opts_parse(&o, C, spec, argc, argv))
         return EXIT_USAGE;
@@ -39,7 +211,34 @@ int cmd_engage(int argc, char **argv)
         cli_error(C, "expected one SCENARIO file (see bmdsim engage --help)");
         return EXIT_USAGE;
     }
-    long runs = 1;
+    const char *db = opt_get(&o, "db");
+    bool resume = opt_has(&o, "resume");
+    if (resume && !db) {
+        cli_error(C, "--resume: expected --db FILE, the results store to continue");
+        return EXIT_USAGE;
+    }
+    double ci_width = 0.0;
+    if (opt_has(&o, "ci-width")) {
+        if (!parse_double(C, "ci-width", opt_get(&o, "ci-width"), &ci_width))
+            return EXIT_USAGE;
+        if (!(ci_width > 0.0 && ci_width <= 1.0)) {
+            cli_error(C, "--ci-width: %g: expected a width of the leak probability's interval "
+                      "above 0 and at most 1", ci_width);
+            return EXIT_USAGE;
+        }
+    }
+    long chunk = 0;
+    if (opt_has(&o, "chunk")) {
+        double x;
+        if (!parse_double(C, "chunk", opt_get(&o, "chunk"), &x))
+            return EXIT_USAGE;
+        if (x < 1.0 || x > 1e6 || x != floor(x)) {
+            cli_error(C, "--chunk: %g: expected a whole number of runs from 1 to 1000000", x);
+            return EXIT_USAGE;
+        }
+        chunk = (long)x;
+    }
+    long runs = ci_width > 0.0 ? 1000000 : 1;
     if (opt_has(&o, "runs")) {
         double x;
         if (!parse_double(C, "runs", opt_get(&o, "runs"), &x))
@@ -83,6 +282,34 @@ int cmd_engage(int argc, char **argv)
         seed = (uint64_t)x;
         sc.seed = seed;
     }
+    /* Chunks: a store or a stopping rule works chunk by chunk (--chunk, default 1000 runs);
+     * otherwise 20 chunks, for the progress bar only. */
+    bool chunked = db || ci_width > 0.0;
+    if (chunk == 0)
+        chunk = chunked ? 1000 : (runs < 20 ? runs : (runs + 19) / 20);
+    store *sto = NULL;
+    store_study study;
+    memset(&study, 0, sizeof study);
+    if (db && !open_store(C, db, resume, &o, &sc, &seed, &runs, &chunk, &ci_width, &study, &sto)) {
+        bmd_scenario_free(&sc);
+        bmd_catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    sc.seed = seed;
+    /* The committed chunks, read (and checked: consecutive, none repeated) before the long
+     * preparation, so that a damaged store is refused at once. */
+    bmd_raid_mc mcr;
+    memset(&mcr, 0, sizeof mcr);
+    long last_first = -1;
+    if (sto) {
+        long n_chunks = 0;
+        if (!store_totals(C, sto, &mcr, &n_chunks, &last_first)) {
+            store_close(sto);
+            bmd_scenario_free(&sc);
+            bmd_catalog_free(cat);
+            return EXIT_USAGE;
+        }
+    }
     int rc = EXIT_OK;
     bmd_raid *raid = NULL;
     char why[256] = "";
@@ -91,6 +318,8 @@ int cmd_engage(int argc, char **argv)
     prog_done();
     if (st != BMD_OK) {
         cli_error(C, "%s: %s", o.pos[0], why);
+        bmd_raid_mc_free(&mcr);
+        store_close(sto);
         bmd_scenario_free(&sc);
         bmd_catalog_free(cat);
         return st == BMD_ERR_UNREACHABLE ? EXIT_NO_SOLUTION : EXIT_USAGE;
@@ -101,21 +330,45 @@ int cmd_engage(int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto done;
     }
-    /* Monte Carlo over runs: leak counts (the same whatever the number of threads). */
-    /* In chunks, for the progress bar: each run is keyed by its index, so the counts are those
-     * of one call over all the runs. */
-    bmd_raid_mc mcr;
-    memset(&mcr, 0, sizeof mcr);
+    /* Monte Carlo over runs: leak counts (the same whatever the number of threads), in chunks:
+     * each run is keyed by its index, so the counts are those of one call over all the runs. */
     int nt = bmd_raid_threats(raid);
-    mcr.threat_leaks = calloc((size_t)(nt > 0 ? nt : 1), sizeof *mcr.threat_leaks);
-    st = mcr.threat_leaks ? BMD_OK : BMD_ERR_NOMEM;
-    long chunk = runs < 20 ? runs : (runs + 19) / 20;
-    for (long first = 0; st == BMD_OK && first < runs; first += chunk) {
+    long resumed = 0;
+    if (sto) {
+        if (!check_last_chunk(C, db, sto, raid, seed, last_first, mcr.runs, threads)) {
+            rc = EXIT_USAGE;
+            bmd_raid_result_free(&res);
+            goto done;
+        }
+        resumed = mcr.runs;
+    } else {
+        mcr.threat_leaks = calloc((size_t)(nt > 0 ? nt : 1), sizeof *mcr.threat_leaks);
+        if (!mcr.threat_leaks) {
+            cli_error(C, "out of memory");
+            rc = EXIT_INTERNAL;
+            bmd_raid_result_free(&res);
+            goto done;
+        }
+    }
+    bool rule_met = ci_width > 0.0 && mcr.runs > 0 && wilson_width(&mcr) < ci_width;
+    double t0 = now_s();
+    st = BMD_OK;
+    bool stored = true;
+    while (st == BMD_OK && !rule_met && mcr.runs < runs) {
+        char label[128];
+        progress_label(label, sizeof label, &mcr, runs, ci_width, resumed, now_s() - t0);
+        prog_update((double)mcr.runs / (double)runs, label);
+        long first = mcr.runs;
         long n = runs - first < chunk ? runs - first : chunk;
         bmd_raid_mc part;
         st = bmd_raid_monte_carlo_range(raid, seed, first, n, threads, &part);
         if (st != BMD_OK)
             break;
+        if (sto && !store_append(C, sto, first, &part)) {
+            bmd_raid_mc_free(&part);
+            stored = false;
+            break;
+        }
         mcr.runs += part.runs;
         mcr.any_leak += part.any_leak;
         mcr.leakers += part.leakers;
@@ -123,22 +376,24 @@ int cmd_engage(int argc, char **argv)
         for (int i = 0; i < nt; i++)
             mcr.threat_leaks[i] += part.threat_leaks[i];
         bmd_raid_mc_free(&part);
-        prog_update((double)(first + n) / (double)runs, "Monte Carlo");
+        rule_met = ci_width > 0.0 && wilson_width(&mcr) < ci_width;
     }
     prog_done();
-    if (st != BMD_OK) {
+    if (st != BMD_OK || !stored) {
         bmd_raid_mc_free(&mcr);
-        cli_error(C, "the Monte Carlo runs could not be played");
-        rc = EXIT_INTERNAL;
+        if (st != BMD_OK)
+            cli_error(C, "the Monte Carlo runs could not be played");
+        rc = stored ? EXIT_INTERNAL : EXIT_USAGE;
         bmd_raid_result_free(&res);
         goto done;
     }
+    long used = mcr.runs;
     long any_leak = mcr.any_leak;
     double leakers = (double)mcr.leakers;
     double fired = (double)mcr.fired;
     double lo;
     double hi;
-    bmd_wilson_interval((double)any_leak, (double)runs, &lo, &hi);
+    bmd_wilson_interval((double)any_leak, (double)used, &lo, &hi);
     if (json) {
         cJSON *r = cJSON_CreateObject();
         cJSON_AddStringToObject(r, "scenario", sc.name);
@@ -203,15 +458,41 @@ int cmd_engage(int argc, char **argv)
             cJSON_AddItemToArray(da, x);
         }
         cJSON *mc = cJSON_AddObjectToObject(r, "monte_carlo");
-        cJSON_AddNumberToObject(mc, "runs", (double)runs);
-        json_num(mc, "leak_probability", (double)any_leak / (double)runs);
+        cJSON_AddNumberToObject(mc, "runs", (double)used);
+        json_num(mc, "leak_probability", (double)any_leak / (double)used);
         json_num(mc, "leak_probability_lo", lo);
         json_num(mc, "leak_probability_hi", hi);
-        json_num(mc, "mean_leakers", leakers / (double)runs);
-        json_num(mc, "mean_interceptors_fired", fired / (double)runs);
+        json_num(mc, "mean_leakers", leakers / (double)used);
+        json_num(mc, "mean_interceptors_fired", fired / (double)used);
         cJSON *tl = cJSON_AddArrayToObject(mc, "threat_leak_probability");
         for (int i = 0; i < res.n_threats; i++)
-            cJSON_AddItemToArray(tl, cJSON_CreateNumber((double)mcr.threat_leaks[i] / runs));
+            cJSON_AddItemToArray(tl,
+                                 cJSON_CreateNumber((double)mcr.threat_leaks[i] / (double)used));
+        /* The counts themselves (exact), the runs asked for and the stopping rule. */
+        json_num(mc, "runs_requested", (double)runs);
+        json_num(mc, "leak_runs", (double)any_leak);
+        json_num(mc, "leakers", leakers);
+        json_num(mc, "interceptors_fired", fired);
+        cJSON *tc = cJSON_AddArrayToObject(mc, "threat_leak_runs");
+        for (int i = 0; i < res.n_threats; i++)
+            cJSON_AddItemToArray(tc, cJSON_CreateNumber((double)mcr.threat_leaks[i]));
+        json_num(mc, "leak_probability_width", hi - lo);
+        cJSON_AddBoolToObject(mc, "stopped_by_rule", rule_met);
+        if (chunked)
+            json_num(mc, "chunk_runs", (double)chunk);
+        if (ci_width > 0.0) {
+            cJSON *sr = cJSON_AddObjectToObject(mc, "stopping_rule");
+            json_num(sr, "ci_width", ci_width);
+            cJSON_AddBoolToObject(sr, "met", rule_met);
+            json_num(sr, "runs_used", (double)used);
+        }
+        if (sto) {
+            cJSON *so = cJSON_AddObjectToObject(mc, "store");
+            cJSON_AddStringToObject(so, "path", db);
+            cJSON_AddStringToObject(so, "scenario_sha256", study.scenario_sha256);
+            json_num(so, "runs_resumed", (double)resumed);
+            json_num(so, "runs_played", (double)(used - resumed));
+        }
         json_print(r);
     } else {
         printf("%s (seed %llu)\n", sc.name, (unsigned long long)seed);
@@ -259,21 +540,32 @@ int cmd_engage(int argc, char **argv)
         }
         printf("%d of %d threats leaked; %d interceptors fired\n", res.leakers, res.n_threats,
                res.fired);
-        if (runs > 1)
+        if (used > 1)
             printf("over %ld runs: probability that any threat leaks %.4f (95%% interval %.4f to "
                    "%.4f); %.3f leakers and %.2f interceptors per raid on average\n",
-                   runs, (double)any_leak / (double)runs, lo, hi, leakers / (double)runs,
-                   fired / (double)runs);
-        if (runs > 1) {
+                   used, (double)any_leak / (double)used, lo, hi, leakers / (double)used,
+                   fired / (double)used);
+        if (used > 1) {
             printf("leak probability per threat:");
             for (int i = 0; i < res.n_threats; i++)
-                printf(" %d: %.4f", i, (double)mcr.threat_leaks[i] / (double)runs);
+                printf(" %d: %.4f", i, (double)mcr.threat_leaks[i] / (double)used);
             printf("\n");
         }
+        if (ci_width > 0.0 && rule_met)
+            printf("stopped by the rule after %ld of at most %ld runs: the 95%% interval is %.4g "
+                   "wide, under %.4g\n", used, runs, hi - lo, ci_width);
+        else if (ci_width > 0.0)
+            printf("the rule was not met within %ld runs: the 95%% interval is %.4g wide, not "
+                   "under %.4g\n", runs, hi - lo, ci_width);
+        if (sto)
+            printf("store %s: %ld runs in chunks of %ld (%ld resumed, %ld played now)\n", db,
+                   used, chunk, resumed, used - resumed);
     }
     bmd_raid_mc_free(&mcr);
     bmd_raid_result_free(&res);
 done:
+    bmd_raid_mc_free(&mcr);
+    store_close(sto);
     bmd_raid_free(raid);
     bmd_scenario_free(&sc);
     bmd_catalog_free(cat);

@@ -19,7 +19,9 @@ static const char usage[] =
     "  feasibility      can an interceptor from a site engage a threat, and if not, why\n"
     "  threshold        the least interceptor burnout speed that could engage a threat\n"
     "  footprint        the aim points one site defends against a threat from a launch area\n"
-    "  engage SCENARIO  play a raid against a defense; --runs N for Monte Carlo\n"
+    "  engage SCENARIO  play a raid against a defense; --runs N for Monte Carlo (--db FILE:\n"
+    "                   into a results store, --resume; --ci-width W: a stopping rule)\n"
+    "  store export F   a results store's chunks as CSV or JSON\n"
     "  catalog          list the catalog's missiles, sensors and interceptors with sources\n"
     "  atmosphere       the U.S. Standard Atmosphere 1976 at an altitude\n"
     "\n"
@@ -60,6 +62,8 @@ int main(int argc, char **argv)
         return cmd_threshold(argc - 2, argv + 2);
     if (strcmp(c, "engage") == 0)
         return cmd_engage(argc - 2, argv + 2);
+    if (strcmp(c, "store") == 0)
+        return cmd_store(argc - 2, argv + 2);
     if (strcmp(c, "footprint") == 0)
         return cmd_footprint(argc - 2, argv + 2);
     cli_error(NULL, "unknown command \"%s\" (see bmdsim --help)", c);

@@ -5,7 +5,7 @@ set -euo pipefail
 # Building and testing need these; the benchmark (deps.sh bench) also needs the scipy reference,
 # the fuzzing (deps.sh fuzz) clang.
 pkgs=(build-essential cmake pkg-config libproj-dev libyaml-dev libcjson-dev liberfa-dev
-      librandom123-dev python3
+      librandom123-dev libsqlite3-dev python3
       libcairo2-dev libfontconfig-dev fonts-dejavu-core)
 if [ "${1:-}" = bench ]; then
   pkgs+=(python3-scipy python3-yaml)
