@@ -52,24 +52,22 @@ static double wilson_width(const bmd_raid_mc *m)
     return hi - lo;
 }
 
+/* A duration for the progress bar, short (its label shows 40 characters). */
 static void format_duration(char *buf, size_t n, double s)
 {
-    if (s < 3599.5) {
-        long t = lround(s);
-        if (t < 60)
-            snprintf(buf, n, "%ld s", t);
-        else
-            snprintf(buf, n, "%ld min %02ld s", t / 60, t % 60);
-    } else {
+    if (s < 59.5)
+        snprintf(buf, n, "%ld s", lround(s));
+    else if (s < 3570.0)
+        snprintf(buf, n, "%ld min", lround(s / 60.0));
+    else
         snprintf(buf, n, "%.1f h", s / 3600.0);
-    }
 }
 
 /* The progress bar's label: runs done and, once a rate is known, the time left (to the runs
  * asked for, or under a stopping rule to the runs the interval's width suggests: it shrinks as
- * 1/sqrt(runs)). */
-static void progress_label(char *buf, size_t n, const bmd_raid_mc *m, long runs, double ci_width,
-                           long resumed, double elapsed_s)
+ * 1/sqrt(runs)). Returns the share of the bar: runs done over those. */
+static double progress_label(char *buf, size_t n, const bmd_raid_mc *m, long runs,
+                             double ci_width, long resumed, double elapsed_s)
 {
     long played = m->runs - resumed;
     double rate = played > 0 && elapsed_s > 0.0 ? (double)played / elapsed_s : 0.0;
@@ -91,6 +89,7 @@ static void progress_label(char *buf, size_t n, const bmd_raid_mc *m, long runs,
         snprintf(buf, n, "runs %ld, width %.3g%s", m->runs, w, left);
     else
         snprintf(buf, n, "runs %ld/%ld%s", m->runs, runs, left);
+    return target > 0.0 ? (double)m->runs / target : 0.0; /* the bar's share */
 }
 
 /* Open or create the results store and settle the study's parameters: a new store records them;
@@ -356,8 +355,9 @@ int cmd_engage(int argc, char **argv)
     bool stored = true;
     while (st == BMD_OK && !rule_met && mcr.runs < runs) {
         char label[128];
-        progress_label(label, sizeof label, &mcr, runs, ci_width, resumed, now_s() - t0);
-        prog_update((double)mcr.runs / (double)runs, label);
+        double share =
+            progress_label(label, sizeof label, &mcr, runs, ci_width, resumed, now_s() - t0);
+        prog_update(share < 1.0 ? share : 1.0, label);
         long first = mcr.runs;
         long n = runs - first < chunk ? runs - first : chunk;
         bmd_raid_mc part;
