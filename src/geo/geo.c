@@ -16,6 +16,7 @@
 
 #include "bmd/constants.h"
 #include "scenario/yamldoc.h"
+#include "util/numtext.h"
 
 static char *dup_string(const char *s)
 {
@@ -928,21 +929,7 @@ static void w_coord(bmd_geojson_writer *w, double x)
         w->failed = true;
         return;
     }
-    double r = round(x * 1e6) / 1e6;
-    if (r == 0.0)
-        r = 0.0;
-    snprintf(buf, sizeof buf, "%.6f", r);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *e = buf + strlen(buf) - 1;
-        while (e > dot && *e == '0')
-            *e-- = '\0';
-        if (e == dot)
-            *e = '\0';
-    }
-    if (strcmp(buf, "-0") == 0)
-        snprintf(buf, sizeof buf, "0");
-    w_printf(w, "%s", buf);
+    w_printf(w, "%s", bmd_num_text(buf, sizeof buf, x, 6));
 }
 
 static void w_string(bmd_geojson_writer *w, const char *s)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bmd/constants.h"
+#include "util/numtext.h"
 
 #define RAD2DEG (180.0 / BMD_PI)
 #define MS_PER_DAY 86400000LL
@@ -445,23 +446,8 @@ static void w_printf(writer *w, const char *fmt, ...)
 /* x with at most `dec` decimals, trailing zeros dropped, never "-0" (x finite: checked). */
 static void w_num(writer *w, double x, int dec)
 {
-    static const double scale[8] = {1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7};
     char buf[64];
-    double r = round(x * scale[dec]) / scale[dec];
-    if (r == 0.0)
-        r = 0.0;
-    snprintf(buf, sizeof buf, "%.*f", dec, r);
-    char *dot = strchr(buf, '.');
-    if (dot) {
-        char *e = buf + strlen(buf) - 1;
-        while (e > dot && *e == '0')
-            *e-- = '\0';
-        if (e == dot)
-            *e = '\0';
-    }
-    if (strcmp(buf, "-0") == 0)
-        snprintf(buf, sizeof buf, "0");
-    w_printf(w, "%s", buf);
+    w_printf(w, "%s", bmd_num_text(buf, sizeof buf, x, dec));
 }
 
 /* A time as written: seconds from the epoch, whole milliseconds. */
