@@ -107,6 +107,32 @@ static bmd_status scaled_table(const bmd_missile *im, double v, double lat, doub
     return bmd_flyout_build(&iv, lat, lon, h, &fo, &fop, f);
 }
 
+/* One probe of the bisection: the interceptor scaled to v at the site, against the threats. */
+typedef struct probe {
+    const bmd_missile *im;
+    double lat, lon, h;
+    bmd_threat_samples *const *smp;
+    int n;
+    const double *t_min;
+    int *evaluations;
+} probe;
+
+/* *which: the first threat engaged at speed v (-1: none). BMD_ERR_RANGE (and -1) when the
+ * interceptor cannot be scaled to v: it engages nothing there. */
+static bmd_status probe_at(const probe *p, double v, int *which, bmd_intercept *w)
+{
+    *which = -1;
+    bmd_flyout *f = NULL;
+    bmd_status st = scaled_table(p->im, v, p->lat, p->lon, p->h, &f);
+    (*p->evaluations)++;
+    if (st != BMD_OK)
+        return st;
+    int count = 0;
+    st = engages_any(f, &p->im->kv, p->smp, p->n, p->t_min, false, which, &count, w);
+    bmd_flyout_free(f);
+    return st;
+}
+
 bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, double lat_rad,
                               double lon_rad, double h_m, const bmd_threat_case *threats,
                               int n_threats, bmd_cue c, const bmd_scn_cue_def *cue_defs,
@@ -125,76 +151,53 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
         launch_times(cat, threats, n_threats, c, cue_defs, lat_rad, lon_rad, h_m, seed, t_min);
     if (st == BMD_OK)
         st = samples_make(threats, n_threats, &smp);
-    /* Engagement at speed v: 1 yes, 0 no, -1 not scalable (engages nothing). */
+    probe p = {im, lat_rad, lon_rad, h_m, smp, n_threats, t_min, &out->evaluations};
+    /* The top of the search: 9 km/s, lowered by 0.5 km/s while the interceptor cannot be scaled
+     * to it. */
     double hi = V_HI;
     int which = -1;
-    int count = 0;
-    bmd_intercept w_hi;
-    memset(&w_hi, 0, sizeof w_hi);
-    bool top_ok = false;
+    bmd_intercept w;
+    memset(&w, 0, sizeof w);
     while (st == BMD_OK) {
-        bmd_flyout *f = NULL;
-        bmd_status sb = scaled_table(im, hi, lat_rad, lon_rad, h_m, &f);
-        out->evaluations++;
-        if (sb == BMD_ERR_RANGE) {
-            if (hi - 500.0 <= V_LO)
-                break;
+        bmd_status sb = probe_at(&p, hi, &which, &w);
+        if (sb == BMD_ERR_RANGE && hi - 500.0 > V_LO) {
             hi -= 500.0;
             continue;
         }
-        if (sb != BMD_OK) {
+        if (sb != BMD_OK && sb != BMD_ERR_RANGE)
             st = sb;
-            break;
-        }
-        st = engages_any(f, &im->kv, smp, n_threats, t_min, false, &which, &count, &w_hi);
-        bmd_flyout_free(f);
-        top_ok = st == BMD_OK && which >= 0;
         break;
     }
     out->top_m_s = hi;
-    if (st == BMD_OK && top_ok) {
+    if (st == BMD_OK && which >= 0) {
         double lo = V_LO;
         out->threat = which;
-        out->w = w_hi;
+        out->w = w;
         /* Bisection: hi engages; lo is taken not to, and checked only when the bisection comes
-         * down to it (then it is the answer if it does). */
-        bmd_flyout *f = NULL;
-        bmd_status sb;
-        bmd_intercept w;
+         * down to it (then it is the answer if it does). A speed the interceptor cannot be
+         * scaled to engages nothing. */
         while (st == BMD_OK && hi - lo > V_TOL) {
             double mid = 0.5 * (lo + hi);
-            f = NULL;
-            sb = scaled_table(im, mid, lat_rad, lon_rad, h_m, &f);
-            out->evaluations++;
-            int wm = -1;
-            if (sb == BMD_OK)
-                st = engages_any(f, &im->kv, smp, n_threats, t_min, false, &wm, &count, &w);
-            else if (sb != BMD_ERR_RANGE)
+            bmd_status sb = probe_at(&p, mid, &which, &w);
+            if (sb != BMD_OK && sb != BMD_ERR_RANGE) {
                 st = sb;
-            bmd_flyout_free(f);
-            if (st != BMD_OK)
                 break;
-            if (wm >= 0) {
+            }
+            if (which >= 0) {
                 hi = mid;
-                out->threat = wm;
+                out->threat = which;
                 out->w = w;
             } else {
                 lo = mid;
             }
         }
         if (st == BMD_OK && lo == V_LO) {
-            f = NULL;
-            sb = scaled_table(im, lo, lat_rad, lon_rad, h_m, &f);
-            out->evaluations++;
-            int wl = -1;
-            if (sb == BMD_OK)
-                st = engages_any(f, &im->kv, smp, n_threats, t_min, false, &wl, &count, &w);
-            else if (sb != BMD_ERR_RANGE)
+            bmd_status sb = probe_at(&p, lo, &which, &w);
+            if (sb != BMD_OK && sb != BMD_ERR_RANGE)
                 st = sb;
-            bmd_flyout_free(f);
-            if (st == BMD_OK && wl >= 0) {
+            else if (which >= 0) {
                 hi = lo;
-                out->threat = wl;
+                out->threat = which;
                 out->w = w;
             }
         }
