@@ -99,6 +99,14 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* The number of cells of a map of region g at step (as the maps count them), for the progress
+ * bar's rate. */
+static double map_cells(const bmd_scn_region *g, double step_rad)
+{
+    return floor((g->lat_max_rad - g->lat_min_rad) / step_rad + 1e-9) *
+           floor((g->lon_max_rad - g->lon_min_rad) / step_rad + 1e-9);
+}
+
 static bmd_geo_grid grid_of(double lat0, double lon0, double step, int n_lat, int n_lon)
 {
     bmd_geo_grid g = {lat0, lon0, step, n_lat, n_lon};
@@ -297,6 +305,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
             snprintf(label, sizeof label, "%s: defended area, %s", o->label ? o->label : "",
                      d->launch.name);
             char why[200];
+            prog_unit(map_cells(&dopt.region, dopt.grid_rad), "cells");
             bmd_status st = bmd_defended_area(cat, s->sites, s->n_sites, tab, a->da.missile,
                                    d->launch.lat_rad, d->launch.lon_rad, &dopt, prog_update, label,
                                    &d->map, why, sizeof why);
@@ -311,6 +320,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
     }
     if (a->feasibility_matrix && s->n_sites > 0) {
         snprintf(label, sizeof label, "%s: feasibility matrix", o->label ? o->label : "");
+        prog_unit(0.0, NULL);
         prog_update(0.0, label);
         /* The threats flown once for every scenario of the run with the same bases and
          * targets. */
@@ -348,6 +358,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
     }
     if (a->guarantees && r->have_fm && a->gu.interceptor) {
         snprintf(label, sizeof label, "%s: guarantees", o->label ? o->label : "");
+        prog_unit(0.0, NULL);
         prog_update(0.0, label);
         int todo[BMD_SCN_MAX_SITES];
         uint64_t keys[BMD_SCN_MAX_SITES];
@@ -383,6 +394,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
             snprintf(label, sizeof label, "%s: safe-zone map", o->label ? o->label : "");
             char why[200];
             double step = fmax(a->gu.grid_deg, o->min_grid_deg) * BMD_DEG;
+            prog_unit(map_cells(&a->gu.region, step), "cells");
             st = bmd_guarantee_map(
                 cat, a->gu.interceptor, a->gu.burnout_speed_m_s, r->fm.threats, r->fm.n_threats,
                 a->gu.cue, a->cue_defs, step, &a->gu.region, s->seed, o->threads, prog_update, label,
@@ -397,6 +409,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
     }
     if (a->kaliningrad) {
         snprintf(label, sizeof label, "%s: Kaliningrad", o->label ? o->label : "");
+        prog_unit(0.0, NULL);
         prog_update(0.0, label);
         bmd_kaliningrad_opts ko = bmd_kaliningrad_default_opts();
         ko.seed = s->seed;
@@ -411,6 +424,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
     }
     if (o->raid_runs > 0 && s->n_threats > 0 && s->n_sites > 0) {
         snprintf(label, sizeof label, "%s: the raid", o->label ? o->label : "");
+        prog_unit(0.0, NULL);
         prog_update(0.0, label);
         char why[256] = "";
         bmd_status st = bmd_raid_prepare_threads(s, o->threads, &r->raid, why, sizeof why);

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "bmd/bmd.h"
+#include "progress.h"
 
 enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_USAGE = 2, EXIT_NO_SOLUTION = 3 };
 
@@ -71,10 +72,7 @@ bool cli_vehicle(const char *cmd, const char *opt, const char *id_or_path, const
 /* Write text atomically: to path.tmp then rename. */
 bool write_file_atomic(const char *cmd, const char *path, const char *data, size_t len);
 
-/* A progress bar on stderr when it is a terminal (quiet otherwise): prog_update(share, label)
- * with share in [0, 1] and label a string; prog_done() clears it. */
-void prog_update(double share, void *label);
-void prog_done(void);
+/* The progress bar on stderr (prog_update, prog_count, prog_unit, prog_done): progress.h. */
 
 int cmd_catalog(int argc, char **argv);
 int cmd_atmosphere(int argc, char **argv);

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <time.h>
-
 #include "cli.h"
 #include "store.h"
 
@@ -36,13 +34,6 @@ static const char help[] =
     "interval of the leak probability is narrower than W, checked after each chunk; --runs is\n"
     "then the maximum (default 1000000).\n";
 
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* Width of the 95% Wilson interval of the leak probability (runs > 0). */
 static double wilson_width(const bmd_raid_mc *m)
 {
@@ -52,25 +43,12 @@ static double wilson_width(const bmd_raid_mc *m)
     return hi - lo;
 }
 
-/* A duration for the progress bar, short (its label shows 40 characters). */
-static void format_duration(char *buf, size_t n, double s)
-{
-    if (s < 59.5)
-        snprintf(buf, n, "%ld s", lround(s));
-    else if (s < 3570.0)
-        snprintf(buf, n, "%ld min", lround(s / 60.0));
-    else
-        snprintf(buf, n, "%.1f h", s / 3600.0);
-}
-
-/* The progress bar's label: runs done and, once a rate is known, the time left (to the runs
- * asked for, or under a stopping rule to the runs the interval's width suggests: it shrinks as
- * 1/sqrt(runs)). Returns the share of the bar: runs done over those. */
+/* The progress bar's label (runs done, or under a stopping rule the runs and the interval's
+ * width) and its share: runs done over those asked for, or under the rule over the runs the
+ * interval's width suggests (it shrinks as 1/sqrt(runs)), whichever is fewer. */
 static double progress_label(char *buf, size_t n, const bmd_raid_mc *m, long runs,
-                             double ci_width, long resumed, double elapsed_s)
+                             double ci_width)
 {
-    long played = m->runs - resumed;
-    double rate = played > 0 && elapsed_s > 0.0 ? (double)played / elapsed_s : 0.0;
     double target = (double)runs;
     double w = m->runs > 0 ? wilson_width(m) : 1.0;
     if (ci_width > 0.0 && m->runs > 0) {
@@ -78,18 +56,12 @@ static double progress_label(char *buf, size_t n, const bmd_raid_mc *m, long run
         if (need < target)
             target = need;
     }
-    char left[64] = "";
-    if (rate > 0.0) {
-        char d[48];
-        double s = (target - (double)m->runs) / rate;
-        format_duration(d, sizeof d, s > 0.0 ? s : 0.0);
-        snprintf(left, sizeof left, ", %s%s left", ci_width > 0.0 ? "~" : "", d);
-    }
     if (ci_width > 0.0 && m->runs > 0)
-        snprintf(buf, n, "runs %ld, width %.3g%s", m->runs, w, left);
+        snprintf(buf, n, "runs %ld, width %.3g", m->runs, w);
     else
-        snprintf(buf, n, "runs %ld/%ld%s", m->runs, runs, left);
-    return target > 0.0 ? (double)m->runs / target : 0.0; /* the bar's share */
+        snprintf(buf, n, "runs %ld/%ld", m->runs, runs);
+    double share = target > 0.0 ? (double)m->runs / target : 0.0;
+    return share < 1.0 ? share : 1.0;
 }
 
 /* Open or create the results store and settle the study's parameters: a new store records them;
@@ -350,14 +322,12 @@ int cmd_engage(int argc, char **argv)
         }
     }
     bool rule_met = ci_width > 0.0 && mcr.runs > 0 && wilson_width(&mcr) < ci_width;
-    double t0 = now_s();
     st = BMD_OK;
     bool stored = true;
+    char label[128];
     while (st == BMD_OK && !rule_met && mcr.runs < runs) {
-        char label[128];
-        double share =
-            progress_label(label, sizeof label, &mcr, runs, ci_width, resumed, now_s() - t0);
-        prog_update(share < 1.0 ? share : 1.0, label);
+        double share = progress_label(label, sizeof label, &mcr, runs, ci_width);
+        prog_count(share, (double)(mcr.runs - resumed), "runs", label);
         long first = mcr.runs;
         long n = runs - first < chunk ? runs - first : chunk;
         bmd_raid_mc part;
@@ -377,6 +347,10 @@ int cmd_engage(int argc, char **argv)
             mcr.threat_leaks[i] += part.threat_leaks[i];
         bmd_raid_mc_free(&part);
         rule_met = ci_width > 0.0 && wilson_width(&mcr) < ci_width;
+    }
+    if (mcr.runs > resumed) {
+        double share = progress_label(label, sizeof label, &mcr, runs, ci_width);
+        prog_count(rule_met ? 1.0 : share, (double)(mcr.runs - resumed), "runs", label);
     }
     prog_done();
     if (st != BMD_OK || !stored) {

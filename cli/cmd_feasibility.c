@@ -366,6 +366,7 @@ int cmd_threshold(int argc, char **argv)
     memset(&w_hi, 0, sizeof w_hi);
     memset(&w_lo, 0, sizeof w_lo);
     int evals = 0;
+    prog_unit(10.0, "tables"); /* the share below counts about ten tables */
     for (;;) {
         prog_update(0.0, "threshold: fly-out tables");
         rc = feas_window(&f, C, hi0, true, &w_hi);

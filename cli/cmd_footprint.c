@@ -552,6 +552,9 @@ int cmd_footprint(int argc, char **argv)
     da.threads = threads;
     da.seed = r.seed;
     char why[256] = "";
+    prog_unit(floor((r.region[1] - r.region[0]) / r.grid_deg + 1e-9) *
+                  floor((r.region[3] - r.region[2]) / r.grid_deg + 1e-9),
+              "cells");
     st = bmd_defended_area(cat, &site, 1, tables, &thr, r.lat * BMD_DEG, r.lon * BMD_DEG, &da,
                            prog_update, "footprint", &map, why, sizeof why);
     prog_done();

@@ -122,38 +122,3 @@ bool write_file_atomic(const char *cmd, const char *path, const char *data, size
     free(tmp);
     return true;
 }
-
-/* The progress bar: on stderr, only when it is a terminal. */
-
-static bool prog_tty = false;
-static bool prog_checked = false;
-static bool prog_shown = false;
-
-void prog_update(double share, void *label)
-{
-    if (!prog_checked) {
-        prog_tty = isatty(STDERR_FILENO) != 0;
-        prog_checked = true;
-    }
-    if (!prog_tty)
-        return;
-    int w = 30;
-    int k = (int)(share * w + 0.5);
-    if (k < 0)
-        k = 0;
-    if (k > w)
-        k = w;
-    fprintf(stderr, "\r  [%.*s%*s] %3.0f%% %-40.40s", k, "##############################", w - k,
-            "", 100.0 * share, label ? (const char *)label : "");
-    fflush(stderr);
-    prog_shown = true;
-}
-
-void prog_done(void)
-{
-    if (prog_shown) {
-        fprintf(stderr, "\r%90s\r", "");
-        fflush(stderr);
-    }
-    prog_shown = false;
-}
