@@ -348,3 +348,13 @@ for k, v in aims.items():
 print(f"wrote {out_path}")
 PYEOF
 fi
+
+# Throughput (issue 6): the raid Monte Carlo and a defended-area map on 1 and 2 threads, memory
+# against the number of runs, the 1,000,000-run raid (bench/throughput.py; a few minutes). Writes
+# bench/results/throughput.json and the table bench/results/throughput.md (bench/RESULTS.md).
+if [[ -x "$build/bench/bench_throughput" ]]; then
+    if ! "$py" "$here/throughput.py" "$build"; then
+        echo "run_bench.sh: throughput.py failed" >&2
+        exit 1
+    fi
+fi
