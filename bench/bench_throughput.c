@@ -301,13 +301,13 @@ static void usage(FILE *f)
           "medians of R repeats (default 5), the efficiency t1/(T tT), and a check that every\n"
           "thread count gives the same results. --scenario: default\n"
           "scenarios/phase3-iran-raid-10.yaml; --runs: Monte Carlo runs per timing (default\n"
-          "20000); --quick: 2,000 runs, 3 repeats, a 1-degree map. JSON on stdout.\n",
+          "1000000); --quick: 100,000 runs, 3 repeats, a 1-degree map. JSON on stdout.\n",
           f);
 }
 
 int main(int argc, char **argv)
 {
-    opts o = {"scenarios/phase3-iran-raid-10.yaml", 20000, 5, 2, true, true};
+    opts o = {"scenarios/phase3-iran-raid-10.yaml", 1000000, 5, 2, true, true};
     bool quick = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
         }
     }
     if (quick) {
-        o.runs = 2000;
+        o.runs = 100000;
         o.repeats = 3;
     }
     if (o.runs < 1 || o.repeats < 1 || o.repeats > MAX_REPEATS || o.threads < 2 ||

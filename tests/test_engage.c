@@ -346,6 +346,67 @@ static void test_monte_carlo_threads(void)
 }
 
 /* Preparation on threads: the same raid, and the same (lowest-numbered) failure. */
+/* The ten-threat raid (scenarios/phase3-iran-raid-10.yaml: three sites, shoot-look-shoot, the
+ * reserves): the Monte Carlo on 1 and 2 threads, which looks up the windows it has solved before in
+ * the same block of runs, gives the counts of the runs played one by one (each window solved
+ * afresh), threat by threat. */
+static void test_monte_carlo_raid10(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../scenarios/phase3-iran-raid-10.yaml", bmd_data_dir());
+    bmd_scenario s;
+    bmd_load_error err;
+    ENSURE(bmd_scenario_load(path, cat, &s, &err) == BMD_OK);
+    if (s.n_threats != 10) {
+        ENSURE(s.n_threats == 10);
+        bmd_scenario_free(&s);
+        return;
+    }
+    bmd_raid *r = NULL;
+    char why[256] = "";
+    ENSURE(bmd_raid_prepare_threads(&s, 0, &r, why, sizeof why) == BMD_OK);
+    if (!r) {
+        bmd_scenario_free(&s);
+        return;
+    }
+    const long runs = 1500;
+    const uint64_t seed = 11;
+    long any = 0;
+    long leakers = 0;
+    long fired = 0;
+    long from_pool = 0;
+    long tl[10] = {0};
+    for (long k = 0; k < runs; k++) {
+        bmd_raid_result o;
+        ENSURE(bmd_raid_play(r, seed, (uint64_t)k, &o) == BMD_OK);
+        any += o.leakers > 0;
+        leakers += o.leakers;
+        fired += o.fired;
+        for (int i = 0; i < 10; i++) {
+            tl[i] += o.threats[i].leaked;
+            from_pool += o.threats[i].from_pool;
+        }
+        bmd_raid_result_free(&o);
+    }
+    /* The raid exercises re-engagement (second shots after a miss, at other earliest launches),
+     * and threats both leak and die. */
+    ENSURE(fired > 10 * runs);
+    ENSURE(any > 0 && any < runs);
+    for (int q = 1; q <= 2; q++) {
+        bmd_raid_mc mc;
+        ENSURE(bmd_raid_monte_carlo(r, seed, runs, q, &mc) == BMD_OK);
+        ENSURE(mc.runs == runs && mc.any_leak == any && mc.leakers == leakers &&
+               mc.fired == fired);
+        for (int i = 0; i < 10 && mc.threat_leaks; i++)
+            ENSURE(mc.threat_leaks[i] == tl[i]);
+        bmd_raid_mc_free(&mc);
+    }
+    fprintf(stderr, "  %ld runs of 10 threats: %ld with a leak, %ld fired (%ld from the pool), "
+            "the same on 1 and 2 threads as one by one\n", runs, any, fired, from_pool);
+    bmd_raid_free(r);
+    bmd_scenario_free(&s);
+}
+
 static void test_prepare_threads(void)
 {
     const char *three =
@@ -558,6 +619,7 @@ int main(void)
     RUN(test_determinism);
     RUN(test_dynamic_inventory);
     RUN(test_monte_carlo_threads);
+    RUN(test_monte_carlo_raid10);
     RUN(test_prepare_threads);
     RUN(test_divert);
     RUN(test_planned_on_track);

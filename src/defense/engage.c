@@ -501,10 +501,69 @@ typedef struct pthreat {
     bool done;
 } pthreat;
 
+/* The windows already solved in a block of Monte Carlo runs. A window is a function of the
+ * pairing (threat, site) and the earliest launch alone, and a threat's decisions come back run
+ * after run with the same few earliest launches (its launch authority, then the kill assessment
+ * after each site's possible intercept), so a block solves each once and looks it up after.
+ * The keys are exact, so the answers are those a fresh solve gives. */
+#define MEMO_N 8
+typedef struct memo_ent {
+    double t_min;
+    bmd_status st;
+    bmd_intercept w;
+} memo_ent;
+
+typedef struct memo {
+    int *n;      /* [nt * ns] entries used */
+    memo_ent *e; /* [nt * ns * MEMO_N] */
+} memo;
+
+static void memo_free(memo *m)
+{
+    free(m->n);
+    free(m->e);
+    m->n = NULL;
+    m->e = NULL;
+}
+
+static bool memo_init(memo *m, const bmd_raid *r)
+{
+    size_t nk = (size_t)r->nt * (size_t)(r->ns ? r->ns : 1);
+    m->n = calloc(nk, sizeof *m->n);
+    m->e = malloc(nk * MEMO_N * sizeof *m->e);
+    if (!m->n || !m->e) {
+        memo_free(m);
+        return false;
+    }
+    return true;
+}
+
+/* The window of pairing k (site j) for the earliest launch t_min, looked up in m (may be NULL)
+ * or solved (and kept while there is room). */
+static bmd_status solve_window(const bmd_raid *r, size_t k, int j, double t_min, memo *m,
+                               bmd_intercept *w)
+{
+    memo_ent *e = m ? m->e + k * MEMO_N : NULL;
+    for (int q = 0; m && q < m->n[k]; q++)
+        if (e[q].t_min == t_min) {
+            *w = e[q].w;
+            return e[q].st;
+        }
+    bmd_status st =
+        bmd_intercept_solve_prepared(r->prep[k], &r->s->sites[j].interceptor->kv, t_min, w);
+    if (m && m->n[k] < MEMO_N) {
+        e[m->n[k]].t_min = t_min;
+        e[m->n[k]].st = st;
+        e[m->n[k]].w = *w;
+        m->n[k]++;
+    }
+    return st;
+}
+
 /* The site with interceptors for threat i in avail[stride * i + site] (the reserves, or with
  * stride 0 the pool) whose window opens first after t_min; -1 if none. */
 static int best_site(const bmd_raid *r, int i, double t_min, const int *avail, int stride,
-                     bmd_intercept *bw, bmd_status *st)
+                     memo *m, bmd_intercept *bw, bmd_status *st)
 {
     int best = -1;
     for (int j = 0; j < r->ns; j++) {
@@ -512,8 +571,7 @@ static int best_site(const bmd_raid *r, int i, double t_min, const int *avail, i
         if (avail[(size_t)stride * (size_t)i + (size_t)j] <= 0 || r->pk[k] <= 0.0)
             continue;
         bmd_intercept w;
-        if (bmd_intercept_solve_prepared(r->prep[k], &r->s->sites[j].interceptor->kv, t_min,
-                                         &w) != BMD_OK) {
+        if (solve_window(r, k, j, t_min, m, &w) != BMD_OK) {
             *st = BMD_ERR_ARG;
             return -1;
         }
@@ -525,7 +583,9 @@ static int best_site(const bmd_raid *r, int i, double t_min, const int *avail, i
     return best;
 }
 
-bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_raid_result *o)
+/* One run (bmd_raid_play), with the windows looked up in m (NULL: each solved). */
+static bmd_status play(const bmd_raid *r, uint64_t seed, uint64_t run, memo *m,
+                       bmd_raid_result *o)
 {
     memset(o, 0, sizeof *o);
     const bmd_scenario *s = r->s;
@@ -605,9 +665,9 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
         bmd_intercept bw;
         memset(&bw, 0, sizeof bw);
         bool from_pool = false;
-        int best = best_site(r, i, p->t_next, reserve, r->ns, &bw, &st);
+        int best = best_site(r, i, p->t_next, reserve, r->ns, m, &bw, &st);
         if (best < 0 && st == BMD_OK && sls && p->fired < s->doctrine.max_per_threat) {
-            best = best_site(r, i, p->t_next, pool, 0, &bw, &st); /* stride 0 */
+            best = best_site(r, i, p->t_next, pool, 0, m, &bw, &st); /* stride 0 */
             from_pool = best >= 0;
         }
         if (st != BMD_OK)
@@ -680,6 +740,11 @@ bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_rai
     return BMD_OK;
 }
 
+bmd_status bmd_raid_play(const bmd_raid *r, uint64_t seed, uint64_t run, bmd_raid_result *o)
+{
+    return play(r, seed, run, NULL, o);
+}
+
 /* Monte Carlo: task q plays block q of the runs into its own counts. */
 typedef struct mc_ctx {
     const bmd_raid *r;
@@ -696,11 +761,16 @@ static bmd_status mc_block(void *ctx, int q)
     bmd_raid_mc *m = &c->part[q];
     long k0 = c->runs * q / c->blocks;
     long k1 = c->runs * (q + 1) / c->blocks;
+    memo mm;
+    if (!memo_init(&mm, c->r))
+        return BMD_ERR_NOMEM;
     for (long k = k0; k < k1; k++) {
         bmd_raid_result o;
-        bmd_status st = bmd_raid_play(c->r, c->seed, (uint64_t)(c->first + k), &o);
-        if (st != BMD_OK)
+        bmd_status st = play(c->r, c->seed, (uint64_t)(c->first + k), &mm, &o);
+        if (st != BMD_OK) {
+            memo_free(&mm);
             return st;
+        }
         m->runs++;
         m->any_leak += o.leakers > 0;
         m->leakers += o.leakers;
@@ -709,6 +779,7 @@ static bmd_status mc_block(void *ctx, int q)
             m->threat_leaks[i] += o.threats[i].leaked;
         bmd_raid_result_free(&o);
     }
+    memo_free(&mm);
     return BMD_OK;
 }
 
