@@ -85,5 +85,6 @@ int cmd_threshold(int argc, char **argv);
 int cmd_engage(int argc, char **argv);
 int cmd_store(int argc, char **argv);
 int cmd_footprint(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

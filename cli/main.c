@@ -24,6 +24,8 @@ static const char usage[] =
     "  store export F   a results store's chunks as CSV or JSON\n"
     "  catalog          list the catalog's missiles, sensors and interceptors with sources\n"
     "  atmosphere       the U.S. Standard Atmosphere 1976 at an altitude\n"
+    "  serve DIR        serve a report directory over HTTP on this machine only (loopback,\n"
+    "                   read-only) for the browser\n"
     "\n"
     "JSON goes to stdout with --format json, diagnostics to stderr.\n"
     "Exit status: 0 ok, 1 internal error, 2 bad usage or input, 3 no solution (e.g. an\n"
@@ -66,6 +68,8 @@ int main(int argc, char **argv)
         return cmd_store(argc - 2, argv + 2);
     if (strcmp(c, "footprint") == 0)
         return cmd_footprint(argc - 2, argv + 2);
+    if (strcmp(c, "serve") == 0)
+        return cmd_serve(argc - 2, argv + 2);
     cli_error(NULL, "unknown command \"%s\" (see bmdsim --help)", c);
     return EXIT_USAGE;
 }
