@@ -14,6 +14,10 @@ fi
 if [ "${1:-}" = fuzz ]; then
   pkgs+=(clang libclang-rt-dev)
 fi
+# The browser test's Chromium, Node.js and playwright-core (never fatal: docs/testing.md).
+if [ -z "${1:-}" ]; then
+  bash "$(dirname "$0")/browser-deps.sh"
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
