@@ -3,7 +3,6 @@
 #include "bmd/parallel.h"
 
 #include <pthread.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 int bmd_parallel_threads(int threads, long n)
@@ -48,18 +47,10 @@ bmd_status bmd_parallel_for(int n, int threads, bmd_task_fn fn, void *ctx, int *
     if (n <= 0)
         return BMD_OK;
     threads = bmd_parallel_threads(threads, n);
-    block one;
-    block *b = threads > 1 ? calloc((size_t)threads, sizeof *b) : &one;
-    pthread_t *tid = threads > 1 ? calloc((size_t)threads, sizeof *tid) : NULL;
-    if (!b || (threads > 1 && !tid)) {
-        /* No memory for threads: do it on this one. */
-        if (b != &one)
-            free(b);
-        free(tid);
-        threads = 1;
-        b = &one;
-        tid = NULL;
-    }
+    /* At most 64 threads: their blocks live here, so the loop itself never allocates (and never
+     * has an allocation failure to report or work around). */
+    block b[64];
+    pthread_t tid[64];
     for (int q = 0; q < threads; q++) {
         b[q].fn = fn;
         b[q].ctx = ctx;
@@ -87,8 +78,5 @@ bmd_status bmd_parallel_for(int n, int threads, bmd_task_fn fn, void *ctx, int *
                 *failed = b[q].failed;
             break;
         }
-    if (b != &one)
-        free(b);
-    free(tid);
     return st;
 }
