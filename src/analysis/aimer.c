@@ -215,6 +215,8 @@ bmd_status bmd_aimer_fly(const bmd_aimer *a, double target_lat_rad, double targe
              * the range on this azimuth. */
             bmd_guidance gm = {az, a->kick_max, INFINITY};
             st = bmd_fly(&a->v, a->lat, a->lon, 0.0, &gm, &a->o, tr);
+            if (st != BMD_OK && st != BMD_ERR_UNREACHABLE)
+                return st; /* out of memory, the integrator: not a finding about the range */
             if (st == BMD_OK && tr->sum.range_m < R - tol)
                 return BMD_ERR_UNREACHABLE;
             break;

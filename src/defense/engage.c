@@ -194,10 +194,12 @@ static bmd_status prep_threat(void *ctx, int i)
         so.seed = s->seed + 1000003ull * (uint64_t)i; /* each threat its own draws */
         so.ew = s->has_ew ? &s->ew : NULL;
         bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
-        if (bmd_detect(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, tl, NULL) !=
-            BMD_OK) {
-            snprintf(c->msg[i], sizeof c->msg[i], "threats[%d]: detection failed", i);
-            return BMD_ERR_ARG;
+        bmd_status sd =
+            bmd_detect(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, tl, NULL);
+        if (sd != BMD_OK) {
+            snprintf(c->msg[i], sizeof c->msg[i], "threats[%d]: detection failed: %s", i,
+                     bmd_status_str(sd));
+            return sd;
         }
         for (int k = 0; k < s->n_sensors; k++) {
             if (isfinite(tl[k].first_detection_s) && !(tl[k].first_detection_s >= t->detect_s))
@@ -231,8 +233,15 @@ static bmd_status prep_threat(void *ctx, int i)
         bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
         bmd_track_sample *up = NULL;
         int nu = 0;
-        if (bmd_track_run(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so, &to, tl,
-                          &up, &nu) == BMD_OK) {
+        bmd_status sr = bmd_track_run(&t->tr, &st->missile->sig, s->radars, s->n_sensors, &so,
+                                      &to, tl, &up, &nu);
+        if (sr == BMD_ERR_NOMEM) {
+            /* Out of memory is no finding about the track: the raid cannot be prepared. */
+            snprintf(c->msg[i], sizeof c->msg[i], "threats[%d]: tracking: %s", i,
+                     bmd_status_str(sr));
+            return sr;
+        }
+        if (sr == BMD_OK) {
             /* A prediction made in powered flight says little about where the threat is
              * going (the filter extrapolates ballistically, and its covariance does not
              * know it), and the first ones after burnout still carry the boost's error. So
@@ -281,11 +290,18 @@ static bmd_status prep_threat(void *ctx, int i)
                 bmd_flight_opts pf = fo;
                 pf.earth = to.filter.earth;
                 pf.atmosphere = to.filter.drag && to.filter.beta_kg_m2 > 0.0;
-                if (bmd_fly_state(up[kk].t_s, up[kk].x_eci, to.filter.beta_kg_m2, &pf, &t->plan) ==
-                    BMD_OK)
+                bmd_status sp =
+                    bmd_fly_state(up[kk].t_s, up[kk].x_eci, to.filter.beta_kg_m2, &pf, &t->plan);
+                if (sp == BMD_OK)
                     t->tracked = true;
                 else
                     bmd_traj_free(&t->plan);
+                if (sp == BMD_ERR_NOMEM) {
+                    free(up);
+                    snprintf(c->msg[i], sizeof c->msg[i], "threats[%d]: planning on the track: %s",
+                             i, bmd_status_str(sp));
+                    return sp;
+                }
             }
             bmd_status sh = handover_errors(t, up, nu, &to.filter, s->doctrine.kv_homing_s);
             if (sh != BMD_OK) {
@@ -383,14 +399,16 @@ bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid
         int best_reason = -1;
         for (int j = 0; j < r->ns; j++) {
             size_t k = (size_t)i * (size_t)r->ns + (size_t)j;
-            if (bmd_intercept_prepare(t->tracked ? &t->plan : &t->tr, r->fly[j], 1.0,
-                                      &r->prep[k]) != BMD_OK ||
-                bmd_intercept_solve_prepared(r->prep[k], &s->sites[j].interceptor->kv, t_min,
-                                             &r->win[k]) != BMD_OK) {
+            bmd_status si = bmd_intercept_prepare(t->tracked ? &t->plan : &t->tr, r->fly[j],
+                                                  1.0, &r->prep[k]);
+            if (si == BMD_OK)
+                si = bmd_intercept_solve_prepared(r->prep[k], &s->sites[j].interceptor->kv,
+                                                  t_min, &r->win[k]);
+            if (si != BMD_OK) {
                 free(pk);
                 free(value);
                 free(inv);
-                return fail(r, why, why_size, BMD_ERR_NOMEM, "intercept solver failed");
+                return fail(r, why, why_size, si, "intercept solver failed");
             }
             r->pk[k] = bmd_scn_site_pk(&s->sites[j], s->threats[i].missile);
             pk[k] = r->win[k].engageable && t->value > 0.0 ? r->pk[k] : 0.0;

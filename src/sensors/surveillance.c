@@ -648,7 +648,12 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
         u->velocity_error_m_s =
             bmd_v3_norm(bmd_v3_sub(v, bmd_v3(tk.x[3], tk.x[4], tk.x[5])));
         if (d->t - last_impact_t >= to->impact_every_s && d->t <= to->impact_until_s) {
-            if (bmd_track_impact(&tk, &fo, &pred) != BMD_OK)
+            bmd_status si = bmd_track_impact(&tk, &fo, &pred);
+            if (si == BMD_ERR_NOMEM) {
+                st = si;
+                break;
+            }
+            if (si != BMD_OK)
                 pred.valid = false;
             last_impact_t = d->t;
         }
