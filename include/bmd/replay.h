@@ -91,8 +91,9 @@ bmd_status bmd_replay_write_czml(const bmd_replay *r, FILE *fp);
 /// escaped. Same errors as bmd_replay_write_czml.
 bmd_status bmd_replay_write_kml(const bmd_replay *r, FILE *fp);
 
-/// Write either file or both to paths (NULL: skip that one). BMD_ERR_IO when a file cannot be
-/// created or written (a partial file may be left), else as the writers.
+/// Write either file or both to paths (NULL: skip that one). Each is written to PATH.tmp and
+/// renamed to PATH once both are complete, so a failure leaves no partial file. BMD_ERR_IO when a
+/// file cannot be created, written or renamed; BMD_ERR_NOMEM; else as the writers.
 bmd_status bmd_replay_save(const bmd_replay *r, const char *czml_path, const char *kml_path);
 
 /// Sample a flown trajectory (with its path kept) into a track owned by out: the times

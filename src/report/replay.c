@@ -782,20 +782,40 @@ bmd_status bmd_replay_write_kml(const bmd_replay *r, FILE *fp)
 
 bmd_status bmd_replay_save(const bmd_replay *r, const char *czml_path, const char *kml_path)
 {
+    /* Each file is written to PATH.tmp and renamed once both are complete: on any failure neither
+     * is left, half-written or not (a file already at a path stays as it was). */
     const char *paths[2] = {czml_path, kml_path};
-    for (int k = 0; k < 2; k++) {
+    char *tmp[2] = {NULL, NULL};
+    bmd_status st = BMD_OK;
+    for (int k = 0; k < 2 && st == BMD_OK; k++) {
         if (!paths[k])
             continue;
-        FILE *fp = fopen(paths[k], "w");
-        if (!fp)
-            return BMD_ERR_IO;
-        bmd_status st = k == 0 ? bmd_replay_write_czml(r, fp) : bmd_replay_write_kml(r, fp);
+        size_t n = strlen(paths[k]) + 5;
+        if (!(tmp[k] = malloc(n))) {
+            st = BMD_ERR_NOMEM;
+            break;
+        }
+        snprintf(tmp[k], n, "%s.tmp", paths[k]);
+        FILE *fp = fopen(tmp[k], "w");
+        if (!fp) {
+            free(tmp[k]);
+            tmp[k] = NULL;
+            st = BMD_ERR_IO;
+            break;
+        }
+        st = k == 0 ? bmd_replay_write_czml(r, fp) : bmd_replay_write_kml(r, fp);
         if (fclose(fp) != 0 && st == BMD_OK)
             st = BMD_ERR_IO;
-        if (st != BMD_OK)
-            return st;
     }
-    return BMD_OK;
+    for (int k = 0; k < 2 && st == BMD_OK; k++)
+        if (tmp[k] && rename(tmp[k], paths[k]) != 0)
+            st = BMD_ERR_IO;
+    for (int k = 0; k < 2; k++) {
+        if (tmp[k] && st != BMD_OK)
+            remove(tmp[k]);
+        free(tmp[k]);
+    }
+    return st;
 }
 
 /* ---------------------------------------------------------------------------------------------
