@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* main.c: bmdsim's entry point: dispatches to one file per subcommand. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -31,8 +35,22 @@ static const char usage[] =
     "Exit status: 0 ok, 1 internal error, 2 bad usage or input, 3 no solution (e.g. an\n"
     "unreachable target). Data files: $BMDSIM_DATA, default " BMD_DATA_DIR ".\n";
 
+/* At exit: what went to stdout must have been written (a full disk, /dev/full, a closed
+ * terminal): else say so and fail, whatever the command returned. */
+static void check_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        int e = errno;
+        fprintf(stderr, "bmdsim: cannot write the output: %s\n",
+                e ? strerror(e) : "write error");
+        _exit(EXIT_INTERNAL);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    atexit(check_stdout);
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;

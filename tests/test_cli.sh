@@ -430,6 +430,43 @@ expect_fail 2 '--cue: "psychic"' footprint "${FP[@]}" --cue psychic
 expect_fail 2 '--format: "kml"' footprint "${FP[@]}" --format kml
 expect_fail 2 'latitude 95 is outside' footprint "${FP[@]:0:4}" --site 95,24 --interceptor sm3-ib
 
+# Output that cannot be written: a failure with a message, a non-zero exit and no file left,
+# complete or partial. These work as root too (a read-only directory does not stop root): a
+# path under a regular file (ENOTDIR), stdout on /dev/full (ENOSPC), and a file-size limit of
+# 1 KiB (ulimit -f; SIGXFSZ ignored, so writes past it fail with EFBIG).
+: >"$tmp/afile"
+T3=(--missile shahab-3 --launch 38.08,46.29 --target 39.93,32.86)
+if [ -w /dev/full ]; then
+  "$B" trajectory "${T3[@]}" --format json >/dev/full 2>"$tmp/err"; rc=$?
+  [ "$rc" -ne 0 ] && grep -q 'cannot write the output' "$tmp/err" && ok || bad "stdout on /dev/full: exit $rc: $(cat "$tmp/err")"
+  "$B" catalog >/dev/full 2>"$tmp/err"; rc=$?
+  [ "$rc" -ne 0 ] && grep -q 'cannot write the output' "$tmp/err" && ok || bad "catalog on /dev/full: exit $rc: $(cat "$tmp/err")"
+fi
+"$B" trajectory "${T3[@]}" --samples "$tmp/afile/s.csv" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -ne 0 ] && grep -q 'cannot write' "$tmp/err" && ok || bad "--samples under a file: exit $rc: $(cat "$tmp/err")"
+(trap '' XFSZ; ulimit -f 1; "$B" trajectory "${T3[@]}" --samples "$tmp/big.csv" --sample-interval-s 1 >"$tmp/out" 2>"$tmp/err"); rc=$?
+[ "$rc" -ne 0 ] && grep -q 'cannot write' "$tmp/err" && ok || bad "--samples over the size limit: exit $rc: $(cat "$tmp/err")"
+[ ! -e "$tmp/big.csv" ] && [ ! -e "$tmp/big.csv.tmp" ] && ok || bad "--samples over the size limit left a file"
+(trap '' XFSZ; ulimit -f 1; "$B" track --threat shahab-3 --launch 38.08,46.29 --target 39.93,32.86 --sensor tpy-2 --csv "$tmp/bigt.csv" >"$tmp/out" 2>"$tmp/err"); rc=$?
+[ "$rc" -ne 0 ] && [ ! -e "$tmp/bigt.csv" ] && [ ! -e "$tmp/bigt.csv.tmp" ] && ok || bad "track --csv over the size limit: exit $rc, or a file left: $(cat "$tmp/err")"
+cat >"$tmp/raid.yaml" <<'YAML'
+name: one threat, one site
+seed: 5
+sensors: [sbirs, tpy-2]
+sites:
+  - {name: ship, lat_deg: 38.5, lon_deg: 36.0, interceptor: sm3-ia, inventory: 3, pk: 0.6}
+threats:
+  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], launch_time_s: 0}
+YAML
+"$B" run "$tmp/raid.yaml" --threads 2 --out "$tmp/afile/o" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -ne 0 ] && [ -s "$tmp/err" ] && ok || bad "run --out under a file: exit $rc"
+(trap '' XFSZ; ulimit -f 1; "$B" run "$tmp/raid.yaml" --threads 2 --out "$tmp/bigo" >"$tmp/out" 2>"$tmp/err"); rc=$?
+[ "$rc" -ne 0 ] && [ -s "$tmp/err" ] && ok || bad "run --out over the size limit: exit $rc"
+ls -d "$tmp"/bigo* >/dev/null 2>&1 && bad "run --out over the size limit left $(ls -d "$tmp"/bigo*)" || ok
+"$B" engage "$tmp/raid.yaml" --runs 20 --chunk 1 --threads 2 --db "$tmp/r.db" >/dev/null 2>"$tmp/err" || bad "engage --db: $(cat "$tmp/err")"
+(trap '' XFSZ; ulimit -f 1; "$B" store export "$tmp/r.db" --format json --out "$tmp/bige.json" >"$tmp/out" 2>"$tmp/err"); rc=$?
+[ "$rc" -ne 0 ] && [ ! -e "$tmp/bige.json" ] && [ ! -e "$tmp/bige.json.tmp" ] && ok || bad "store export over the size limit: exit $rc, or a file left: $(cat "$tmp/err")"
+
 # The literature scenarios (scenarios/literature/, docs/validation.md "Reproducing the literature")
 # load and play: valid JSON, one entry per threat, no NaN.
 for scn in "$BMDSIM_DATA"/../scenarios/literature/*.yaml; do
