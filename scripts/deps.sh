@@ -18,6 +18,10 @@ fi
 if [ -z "${1:-}" ]; then
   bash "$(dirname "$0")/browser-deps.sh"
 fi
+# Memory checking of CI (scripts/valgrind.sh): Valgrind's memcheck.
+if [ "${1:-}" = valgrind ]; then
+  pkgs+=(valgrind)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
