@@ -11,6 +11,7 @@ demo: build
 
 ## make test: the same set-up, a build with AddressSanitizer and UndefinedBehaviorSanitizer, all tests
 test: deps
+	@bash scripts/deps.sh mpi
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBMD_SANITIZE=ON -DBMD_WERROR=ON
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -20,6 +21,10 @@ test: deps
 bench: build
 	@bash scripts/deps.sh bench
 	bash bench/run_bench.sh $(BUILD)
+	@bash scripts/deps.sh mpi
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD) -j $(JOBS)
+	python3 bench/mpi_bench.py $(BUILD)
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release

@@ -7,9 +7,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ranks.h"
 
 void cli_error(const char *cmd, const char *fmt, ...)
 {
+    /* Under MPI only rank 0 speaks (ranks.h): the ranks meet the same errors on the same input. */
+    if (ranks_rank() > 0)
+        return;
     va_list ap;
     va_start(ap, fmt);
     if (cmd)

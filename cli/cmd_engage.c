@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ranks.h"
 #include "store.h"
 
 static const char help[] =
@@ -32,7 +33,11 @@ static const char help[] =
     "(SHA-256 of its bytes), --seed, --runs, --chunk or --ci-width is refused; those left out\n"
     "are the study's. Export: bmdsim store export FILE. --ci-width W stops when the 95% Wilson\n"
     "interval of the leak probability is narrower than W, checked after each chunk; --runs is\n"
-    "then the maximum (default 1000000).\n";
+    "then the maximum (default 1000000).\n"
+    "\n"
+    "Under MPI (mpirun -np N bmdsim engage ...; docs/mpi.md) the ranks share each chunk's runs\n"
+    "and rank 0 alone prints and writes the store: the same output as one process. --threads\n"
+    "is then per rank (default: this machine's processors shared among its ranks).\n";
 
 /* Width of the 95% Wilson interval of the leak probability (runs > 0). */
 static double wilson_width(const bmd_raid_mc *m)
@@ -161,6 +166,51 @@ static bool check_last_chunk(const char *C, const char *db, store *sto, const bm
     return ok;
 }
 
+/* Rank 0's store settles the study for every rank (ranks.h): whether it opened (status: rank 0's
+ * exit status so far), the seed, runs, chunk and width it holds, and the committed totals, which
+ * the other ranks receive into *mcr (threat_leaks allocated, [n_threats]). Returns false on every
+ * rank when rank 0 could not open the store (it has said why) or a rank is out of memory. */
+static bool share_study(const char *C, int status, uint64_t *seed, long *runs, long *chunk,
+                        double *ci_width, bmd_raid_mc *mcr, int n_threats)
+{
+    if (ranks_size() == 1)
+        return status == EXIT_OK;
+    bool lead = ranks_rank() == 0;
+    if (!lead) {
+        mcr->threat_leaks = calloc((size_t)(n_threats > 0 ? n_threats : 1), sizeof(long));
+        status = mcr->threat_leaks ? EXIT_OK : EXIT_INTERNAL;
+    }
+    if (ranks_agree(C, status) != EXIT_OK)
+        return false;
+    struct {
+        uint64_t seed;
+        long runs;
+        long chunk;
+        double ci_width;
+        long done[4];
+    } s;
+    memset(&s, 0, sizeof s);
+    s.seed = *seed;
+    s.runs = *runs;
+    s.chunk = *chunk;
+    s.ci_width = *ci_width;
+    s.done[0] = mcr->runs;
+    s.done[1] = mcr->any_leak;
+    s.done[2] = mcr->leakers;
+    s.done[3] = mcr->fired;
+    ranks_bcast(&s, sizeof s);
+    ranks_bcast(mcr->threat_leaks, (size_t)n_threats * sizeof(long));
+    *seed = s.seed;
+    *runs = s.runs;
+    *chunk = s.chunk;
+    *ci_width = s.ci_width;
+    mcr->runs = s.done[0];
+    mcr->any_leak = s.done[1];
+    mcr->leakers = s.done[2];
+    mcr->fired = s.done[3];
+    return true;
+}
+
 int cmd_engage(int argc, char **argv)
 {
     static const char *C = "engage";
@@ -231,6 +281,8 @@ int cmd_engage(int argc, char **argv)
         }
         threads = (int)x;
     }
+    if (threads == 0)
+        threads = ranks_default_threads();
     bmd_catalog *cat = cli_catalog(C);
     if (!cat)
         return EXIT_USAGE;
@@ -258,15 +310,15 @@ int cmd_engage(int argc, char **argv)
     bool chunked = db || ci_width > 0.0;
     if (chunk == 0)
         chunk = chunked ? 1000 : (runs < 20 ? runs : (runs + 19) / 20);
+    /* The store is rank 0's alone (ranks.h); it settles the study for every rank. */
     store *sto = NULL;
     store_study study;
     memset(&study, 0, sizeof study);
-    if (db && !open_store(C, db, resume, &o, &sc, &seed, &runs, &chunk, &ci_width, &study, &sto)) {
-        bmd_scenario_free(&sc);
-        bmd_catalog_free(cat);
-        return EXIT_USAGE;
-    }
-    sc.seed = seed;
+    bool lead = ranks_rank() == 0;
+    int src = EXIT_OK;
+    if (db && lead &&
+        !open_store(C, db, resume, &o, &sc, &seed, &runs, &chunk, &ci_width, &study, &sto))
+        src = EXIT_USAGE;
     /* The committed chunks, read (and checked: consecutive, none repeated) before the long
      * preparation, so that a damaged store is refused at once. */
     bmd_raid_mc mcr;
@@ -276,38 +328,56 @@ int cmd_engage(int argc, char **argv)
         long n_chunks = 0;
         if (!store_totals(C, sto, &mcr, &n_chunks, &last_first)) {
             store_close(sto);
-            bmd_scenario_free(&sc);
-            bmd_catalog_free(cat);
-            return EXIT_USAGE;
+            sto = NULL;
+            src = EXIT_USAGE;
         }
     }
+    if (db && !share_study(C, src, &seed, &runs, &chunk, &ci_width, &mcr, sc.n_threats)) {
+        bmd_raid_mc_free(&mcr);
+        store_close(sto);
+        bmd_scenario_free(&sc);
+        bmd_catalog_free(cat);
+        return EXIT_USAGE;
+    }
+    sc.seed = seed;
     int rc = EXIT_OK;
     bmd_raid *raid = NULL;
     char why[256] = "";
     prog_update(0.0, "preparing the raid: flights, sensors, tracks, fly-out tables");
     bmd_status st = bmd_raid_prepare_threads(&sc, threads, &raid, why, sizeof why);
     prog_done();
-    if (st != BMD_OK) {
+    int prc = st == BMD_OK ? EXIT_OK : (st == BMD_ERR_UNREACHABLE ? EXIT_NO_SOLUTION : EXIT_USAGE);
+    if (st != BMD_OK)
         cli_error(C, "%s: %s", o.pos[0], why);
+    prc = ranks_agree(C, prc);
+    if (prc != EXIT_OK) {
         bmd_raid_mc_free(&mcr);
         store_close(sto);
         bmd_scenario_free(&sc);
         bmd_catalog_free(cat);
-        return st == BMD_ERR_UNREACHABLE ? EXIT_NO_SOLUTION : EXIT_USAGE;
+        return prc;
     }
     bmd_raid_result res;
+    prc = EXIT_OK;
     if (bmd_raid_play(raid, seed, 0, &res) != BMD_OK) {
         cli_error(C, "the raid could not be played");
-        rc = EXIT_INTERNAL;
+        prc = EXIT_INTERNAL;
+    }
+    rc = ranks_agree(C, prc);
+    if (rc != EXIT_OK) {
+        if (prc == EXIT_OK)
+            bmd_raid_result_free(&res);
         goto done;
     }
     /* Monte Carlo over runs: leak counts (the same whatever the number of threads), in chunks:
      * each run is keyed by its index, so the counts are those of one call over all the runs. */
     int nt = bmd_raid_threats(raid);
     long resumed = 0;
-    if (sto) {
-        if (!check_last_chunk(C, db, sto, raid, seed, last_first, mcr.runs, threads)) {
-            rc = EXIT_USAGE;
+    if (db) {
+        /* Rank 0 plays the last committed chunk again; the others wait for its word. */
+        bool same = !sto || check_last_chunk(C, db, sto, raid, seed, last_first, mcr.runs, threads);
+        rc = ranks_agree(C, same ? EXIT_OK : EXIT_USAGE);
+        if (rc != EXIT_OK) {
             bmd_raid_result_free(&res);
             goto done;
         }
@@ -324,20 +394,60 @@ int cmd_engage(int argc, char **argv)
     bool rule_met = ci_width > 0.0 && mcr.runs > 0 && wilson_width(&mcr) < ci_width;
     st = BMD_OK;
     bool stored = true;
+    /* Under MPI each chunk is shared among the ranks and its counts summed on every rank
+     * (ranks.h), so that every rank takes the stopping rule's decision on the same totals. */
+    long *sum = calloc((size_t)nt + 5, sizeof *sum);
+    if (!sum)
+        cli_error(C, "out of memory");
+    if (ranks_agree(C, sum ? EXIT_OK : EXIT_INTERNAL) != EXIT_OK) {
+        st = BMD_ERR_NOMEM;
+        free(sum);
+        sum = NULL;
+    }
     char label[128];
-    while (st == BMD_OK && !rule_met && mcr.runs < runs) {
+    while (sum && !rule_met && mcr.runs < runs) {
         double share = progress_label(label, sizeof label, &mcr, runs, ci_width);
         prog_count(share, (double)(mcr.runs - resumed), "runs", label);
         long first = mcr.runs;
         long n = runs - first < chunk ? runs - first : chunk;
+        long my_first;
+        long my_n;
+        ranks_split(first, n, &my_first, &my_n);
+        memset(sum, 0, ((size_t)nt + 5) * sizeof *sum);
         bmd_raid_mc part;
-        st = bmd_raid_monte_carlo_range(raid, seed, first, n, threads, &part);
-        if (st != BMD_OK)
+        memset(&part, 0, sizeof part);
+        if (my_n > 0) {
+            bmd_status pst = bmd_raid_monte_carlo_range(raid, seed, my_first, my_n, threads, &part);
+            if (pst == BMD_OK) {
+                sum[1] = part.runs;
+                sum[2] = part.any_leak;
+                sum[3] = part.leakers;
+                sum[4] = part.fired;
+                for (int i = 0; i < nt; i++)
+                    sum[5 + i] = part.threat_leaks[i];
+                bmd_raid_mc_free(&part);
+            } else {
+                sum[0] = 1; /* a rank that failed */
+            }
+        }
+        ranks_sum(sum, nt + 5);
+        if (sum[0] != 0) {
+            st = BMD_ERR_ARG; /* that rank's own status is not known here */
             break;
-        if (sto && !store_append(C, sto, first, &part)) {
-            bmd_raid_mc_free(&part);
-            stored = false;
-            break;
+        }
+        part.runs = sum[1];
+        part.any_leak = sum[2];
+        part.leakers = sum[3];
+        part.fired = sum[4];
+        part.threat_leaks = sum + 5;
+        if (db) {
+            /* Rank 0 commits the chunk; every rank learns whether it did. */
+            bool ok = !sto || store_append(C, sto, first, &part);
+            ranks_bcast(&ok, sizeof ok);
+            if (!ok) {
+                stored = false;
+                break;
+            }
         }
         mcr.runs += part.runs;
         mcr.any_leak += part.any_leak;
@@ -345,9 +455,9 @@ int cmd_engage(int argc, char **argv)
         mcr.fired += part.fired;
         for (int i = 0; i < nt; i++)
             mcr.threat_leaks[i] += part.threat_leaks[i];
-        bmd_raid_mc_free(&part);
         rule_met = ci_width > 0.0 && wilson_width(&mcr) < ci_width;
     }
+    free(sum);
     if (mcr.runs > resumed) {
         double share = progress_label(label, sizeof label, &mcr, runs, ci_width);
         prog_count(rule_met ? 1.0 : share, (double)(mcr.runs - resumed), "runs", label);

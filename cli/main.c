@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ranks.h"
 
 static const char usage[] =
     "bmdsim " BMD_VERSION ": an open, physics-based simulator of ballistic missile defence\n"
@@ -48,9 +49,8 @@ static void check_stdout(void)
     }
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    atexit(check_stdout);
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;
@@ -61,9 +61,13 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(c, "--version") == 0) {
-        printf("bmdsim %s\n", BMD_VERSION);
+        printf("bmdsim %s (%s)\n", BMD_VERSION, ranks_impl());
         return EXIT_OK;
     }
+    /* Distributed over MPI ranks: engage's Monte Carlo runs (docs/mpi.md). Any other command
+     * runs on rank 0 alone, the other ranks waiting for it to end. */
+    if (ranks_rank() > 0 && strcmp(c, "engage") != 0)
+        return EXIT_OK;
     if (strcmp(c, "catalog") == 0)
         return cmd_catalog(argc - 2, argv + 2);
     if (strcmp(c, "atmosphere") == 0)
@@ -90,4 +94,14 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 2, argv + 2);
     cli_error(NULL, "unknown command \"%s\" (see bmdsim --help)", c);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    atexit(check_stdout);
+    if (!ranks_init(&argc, &argv))
+        return EXIT_INTERNAL;
+    int rc = dispatch(argc, argv);
+    ranks_finalize();
+    return rc;
 }

@@ -146,6 +146,12 @@ static int term_width(void)
 }
 
 /* done < 0: no count (the rate comes from prog_unit, if set). */
+void prog_silence(void)
+{
+    bar.tty = false;
+    bar.checked = true;
+}
+
 static void show(double share, double done, const char *unit, const char *label)
 {
     if (!bar.checked) {

@@ -45,5 +45,7 @@ void prog_count(double share, double done, const char *unit, const char *label);
 /* The work ended: the final line (elapsed time since the first update, and the last rate) stays
  * on stderr; the next update starts afresh. */
 void prog_done(void);
+/* Never show the bar in this process (under MPI, on every rank but rank 0: cli/ranks.h). */
+void prog_silence(void);
 
 #endif

@@ -10,6 +10,12 @@ pkgs=(build-essential cmake pkg-config libproj-dev libyaml-dev libcjson-dev libe
 if [ "${1:-}" = bench ]; then
   pkgs+=(python3-scipy python3-yaml)
 fi
+# MPI (deps.sh mpi; make test and make bench ask for it): OpenMPI, so that bmdsim is built with
+# MPI and the mpi test runs 2 ranks (docs/mpi.md). Not in the default set: 38 packages (a
+# Fortran compiler among them), about 55 s to install, that make demo does not need.
+if [ "${1:-}" = mpi ]; then
+  pkgs+=(libopenmpi-dev openmpi-bin)
+fi
 # The bounded fuzzing of CI (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes.
 if [ "${1:-}" = fuzz ]; then
   pkgs+=(clang libclang-rt-dev)

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""mpi_bench.py: bmdsim engage's Monte Carlo throughput under MPI (docs/mpi.md).
+
+Usage: python3 bench/mpi_bench.py [BUILD_DIR] [--runs R] [--repeats K] [--quick]
+(`make bench` runs it after run_bench.sh.)
+
+Measures runs per second of `bmdsim engage SCENARIO --runs R` in three layouts: 1 rank x 1
+thread, 2 ranks x 1 thread (mpirun -np 2) and 1 rank x 2 threads, and the scaling efficiency
+from 1 to 2 ranks (throughput ratio / 2). The Monte Carlo alone is timed: each layout is run with
+--runs R and with --runs 1 (start, loading, raid preparation: the same work on every rank), and
+the throughput is (R - 1) / (t_R - t_1), the median over K repeats. Also the peak resident memory
+of the largest process at R and 4R runs (flat in the number of runs: the counts are summed chunk
+by chunk). Every 2-rank output is checked to be byte-identical to the 1-process one.
+
+Writes bench/results/mpi.json and bench/results/mpi.md (or quick-mpi.* with --quick), with
+/proc/loadavg before and after: on a shared machine the scaling figures are only as good as the
+machine is quiet. Exit 0; 1 when a run fails or outputs differ; 2 bad setup (no MPI build, no
+mpirun: then nothing is written).
+"""
+import datetime
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+SCENARIO = os.path.join(REPO, "scenarios", "phase1-iran-raid.yaml")
+
+
+def fail(code, msg):
+    print("mpi_bench.py: " + msg, file=sys.stderr)
+    sys.exit(code)
+
+
+def parse_args(argv):
+    build = os.path.join(REPO, "build")
+    runs, repeats, quick = 100000, 3, False
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--runs":
+            runs = int(argv[i + 1])
+            i += 1
+        elif a == "--repeats":
+            repeats = int(argv[i + 1])
+            i += 1
+        elif a == "--quick":
+            quick = True
+        elif a in ("-h", "--help"):
+            print(__doc__)
+            sys.exit(0)
+        else:
+            build = a
+        i += 1
+    if quick:
+        runs, repeats = min(runs, 10000), 1
+    return os.path.abspath(build), runs, repeats, quick
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def main():
+    build, runs, repeats, quick = parse_args(sys.argv[1:])
+    exe = os.path.join(build, "bmdsim")
+    if not os.access(exe, os.X_OK):
+        fail(2, exe + " not found: build it first (make bench)")
+    version = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout.strip()
+    if "with MPI" not in version:
+        fail(2, exe + " is built without MPI (" + version + "): scripts/deps.sh mpi, then rebuild")
+    mpirun = shutil.which("mpirun")
+    if not mpirun:
+        fail(2, "mpirun not found (Debian: openmpi-bin)")
+    env = dict(os.environ)
+    env.setdefault("BMDSIM_DATA", os.path.join(REPO, "data"))
+    # One machine, possibly as root, possibly in a container (docs/mpi.md).
+    env.update({"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+                "OMPI_MCA_btl": "self,vader", "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
+                "OMPI_MCA_rmaps_base_oversubscribe": "1"})
+
+    layouts = [("1 rank x 1 thread", 1, 1), ("2 ranks x 1 thread", 2, 1),
+               ("1 rank x 2 threads", 1, 2)]
+
+    def command(ranks, threads, n):
+        cmd = [exe, "engage", SCENARIO, "--runs", str(n), "--threads", str(threads),
+               "--format", "json"]
+        return ([mpirun, "-np", str(ranks)] + cmd) if ranks > 1 else cmd
+
+    def timed(ranks, threads, n):
+        t0 = time.perf_counter()
+        p = subprocess.run(command(ranks, threads, n), capture_output=True, env=env)
+        t = time.perf_counter() - t0
+        if p.returncode != 0:
+            fail(1, "%s exited %d: %s" % (" ".join(command(ranks, threads, n)), p.returncode,
+                                         p.stderr.decode(errors="replace")[-2000:]))
+        return t, p.stdout
+
+    def peak_rss_kib(ranks, threads, n):
+        # A fresh interpreter per measurement: RUSAGE_CHILDREN's peak is the largest descendant's
+        # (the ranks, waited for by mpirun) since that interpreter began.
+        code = ("import resource,subprocess,sys; r=subprocess.run(sys.argv[1:],"
+                "stdout=subprocess.DEVNULL); print(r.returncode, "
+                "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        p = subprocess.run([sys.executable, "-c", code] + command(ranks, threads, n),
+                           capture_output=True, text=True, env=env)
+        rc, kib = p.stdout.split()
+        if rc != "0":
+            fail(1, "memory run failed: " + " ".join(command(ranks, threads, n)))
+        return int(kib)
+
+    load_before = loadavg()
+    print("mpi_bench: %s, %d runs, %d repeats, load %s" % (version, runs, repeats, load_before),
+          file=sys.stderr)
+    rows = []
+    reference = None
+    for name, ranks, threads in layouts:
+        rates, walls = [], []
+        for _ in range(repeats):
+            t1, _out = timed(ranks, threads, 1)
+            tr, out = timed(ranks, threads, runs)
+            if reference is None:
+                reference = out
+            elif out != reference:
+                fail(1, name + ": the output differs from 1 rank x 1 thread's")
+            rates.append((runs - 1) / max(tr - t1, 1e-9))
+            walls.append(tr)
+        row = {"layout": name, "ranks": ranks, "threads_per_rank": threads,
+               "runs_per_s": statistics.median(rates), "runs_per_s_all": rates,
+               "wall_s": statistics.median(walls), "start_and_prepare_s": t1}
+        rows.append(row)
+        print("  %-20s %10.0f runs/s  (wall %.2f s for %d runs)" %
+              (name, row["runs_per_s"], row["wall_s"], runs), file=sys.stderr)
+    base = rows[0]["runs_per_s"]
+    eff_ranks = rows[1]["runs_per_s"] / (2.0 * base)
+    eff_threads = rows[2]["runs_per_s"] / (2.0 * base)
+    mem = {}
+    for name, ranks, threads in layouts[:2]:
+        mem[name] = {str(n): peak_rss_kib(ranks, threads, n) for n in (runs, 4 * runs)}
+    load_after = loadavg()
+    result = {
+        "what": "bmdsim engage Monte Carlo throughput under MPI (bench/mpi_bench.py)",
+        "scenario": os.path.relpath(SCENARIO, REPO),
+        "runs": runs,
+        "repeats": repeats,
+        "bmdsim": version,
+        "mpirun": subprocess.run([mpirun, "--version"], capture_output=True,
+                                 text=True).stdout.splitlines()[0],
+        "layouts": rows,
+        "efficiency_2_ranks": eff_ranks,
+        "efficiency_2_threads": eff_threads,
+        "aim_efficiency_2_ranks": 0.90,
+        "aim_met": eff_ranks >= 0.90,
+        "peak_rss_kib": mem,
+        "outputs_identical": True,
+        "loadavg_before": load_before,
+        "loadavg_after": load_after,
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    name = "quick-mpi" if quick else "mpi"
+    out_dir = os.path.join(HERE, "results")
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, name + ".json"), "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+    lines = [
+        "# MPI: engage Monte Carlo throughput",
+        "",
+        "Written by `bench/mpi_bench.py` (`make bench`) on %s: %s, %s, %d CPUs." %
+        (result["date_utc"], version, result["mpirun"], os.cpu_count() or 0),
+        "Scenario `%s`, %d runs, median of %d repeats; the Monte Carlo alone (the time of a "
+        "1-run command subtracted)." % (result["scenario"], runs, repeats),
+        "",
+        "| layout | runs/s | wall s (%d runs) |" % runs,
+        "|---|---:|---:|",
+    ]
+    for r in rows:
+        lines.append("| %s | %.0f | %.2f |" % (r["layout"], r["runs_per_s"], r["wall_s"]))
+    lines += [
+        "",
+        "Scaling efficiency 1 to 2 ranks: **%.2f** (aim 0.90: %s); 1 to 2 threads: %.2f." %
+        (eff_ranks, "met" if eff_ranks >= 0.90 else "not met", eff_threads),
+        "",
+        "Peak resident memory of the largest process: " + "; ".join(
+            "%s: %s" % (k, ", ".join("%d KiB at %s runs" % (v, n) for n, v in m.items()))
+            for k, m in mem.items()) + ".",
+        "",
+        "Load average before and after (`/proc/loadavg`, 1, 5, 15 min): %s; %s. Figures taken on "
+        "a busy machine understate the scaling." % (load_before, load_after),
+        "",
+    ]
+    with open(os.path.join(out_dir, name + ".md"), "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

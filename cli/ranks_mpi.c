@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/* ranks_mpi.c: ranks.h over MPI (MPI_COMM_WORLD). Only the main thread calls MPI
+ * (MPI_THREAD_FUNNELED): the thread pools of src/util/parallel.c never do. MPI's default error
+ * handler stays: a failed MPI call ends the whole job.
+ *
+ * The collectives are the non-blocking ones, waited for with short sleeps: a rank that is done
+ * with its share sleeps until the others are, where a blocking MPI call would poll at full speed
+ * and take a processor from the ranks and threads still working on the same machine. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mpi.h>
+
+#include "cli.h"
+#include "progress.h"
+#include "ranks.h"
+
+static bool started = false;
+static int rank = 0;
+static int size = 1;
+static int local_size = 1;
+
+/* Whether an MPI launcher started this process, or BMDSIM_MPI=1 asks for MPI anyway. */
+static bool launched(void)
+{
+    const char *force = getenv("BMDSIM_MPI");
+    if (force && force[0])
+        return strcmp(force, "0") != 0;
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK",
+                                       "PMI_SIZE"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i]))
+            return true;
+    return false;
+}
+
+/* Wait for a non-blocking collective: test, then sleep 50 us, growing to 2 ms while it lasts
+ * (a chunk of runs takes tens of milliseconds or more, so this costs at most a few per cent). */
+static void wait_for(MPI_Request *req)
+{
+    long ns = 50000;
+    for (;;) {
+        int done = 0;
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return;
+        struct timespec t = {0, ns};
+        nanosleep(&t, NULL);
+        if (ns < 2000000)
+            ns *= 2;
+    }
+}
+
+bool ranks_init(int *argc, char ***argv)
+{
+    if (!launched())
+        return true;
+    int provided = 0;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+        cli_error(NULL, "MPI could not start (MPI_Init_thread failed)");
+        return false;
+    }
+    started = true;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    /* The ranks sharing this machine's memory: they share its processors too. */
+    MPI_Comm node;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+        MPI_SUCCESS) {
+        MPI_Comm_size(node, &local_size);
+        MPI_Comm_free(&node);
+    }
+    /* Only rank 0 writes stdout and shows the progress bar. */
+    if (rank > 0)
+        prog_silence();
+    if (rank > 0 && !freopen("/dev/null", "w", stdout)) {
+        cli_error(NULL, "rank %d: cannot silence stdout", rank);
+        return false;
+    }
+    return true;
+}
+
+void ranks_finalize(void)
+{
+    if (!started)
+        return;
+    fflush(stdout);
+    MPI_Finalize();
+    started = false;
+}
+
+int ranks_rank(void)
+{
+    return rank;
+}
+
+int ranks_size(void)
+{
+    return size;
+}
+
+const char *ranks_impl(void)
+{
+    return "with MPI";
+}
+
+int ranks_default_threads(void)
+{
+    if (size == 1)
+        return 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long t = cpus > 0 ? cpus / (local_size > 0 ? local_size : 1) : 1;
+    return t < 1 ? 1 : (t > 64 ? 64 : (int)t);
+}
+
+void ranks_split(long first, long n, long *my_first, long *my_n)
+{
+    long q = n / size;
+    long r = n % size;
+    /* The first r ranks take q+1 cases, the others q. */
+    *my_first = first + (long)rank * q + (rank < r ? rank : r);
+    *my_n = q + (rank < r ? 1 : 0);
+}
+
+void ranks_sum(long *v, int n)
+{
+    if (size == 1 || n <= 0)
+        return;
+    MPI_Request req;
+    MPI_Iallreduce(MPI_IN_PLACE, v, n, MPI_LONG, MPI_SUM, MPI_COMM_WORLD, &req);
+    wait_for(&req);
+}
+
+void ranks_bcast(void *buf, size_t bytes)
+{
+    if (size == 1 || bytes == 0)
+        return;
+    /* In pieces of at most INT_MAX bytes (MPI counts are int). */
+    unsigned char *p = buf;
+    while (bytes > 0) {
+        size_t k = bytes < (size_t)1 << 30 ? bytes : (size_t)1 << 30;
+        MPI_Request req;
+        MPI_Ibcast(p, (int)k, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+        wait_for(&req);
+        p += k;
+        bytes -= k;
+    }
+}
+
+int ranks_agree(const char *cmd, int status)
+{
+    if (size == 1)
+        return status;
+    int *all = malloc((size_t)size * sizeof *all);
+    if (!all) {
+        /* Without the table, the most any rank says still ends every rank alike. */
+        int worst = status;
+        MPI_Request req;
+        MPI_Iallreduce(MPI_IN_PLACE, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
+        wait_for(&req);
+        return worst;
+    }
+    MPI_Request req;
+    MPI_Iallgather(&status, 1, MPI_INT, all, 1, MPI_INT, MPI_COMM_WORLD, &req);
+    wait_for(&req);
+    int out = 0;
+    int who = -1;
+    for (int i = 0; i < size && out == 0; i++) {
+        if (all[i] != 0) {
+            out = all[i];
+            who = i;
+        }
+    }
+    free(all);
+    if (rank == 0 && status == 0 && out != 0)
+        cli_error(cmd, "rank %d of %d failed (exit status %d; its own message is not shown: run "
+                  "it again with one process to see it)", who, size, out);
+    return out;
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# bmdsim engage under MPI (docs/mpi.md): mpirun -np 2 must print the same bytes as one process,
+# with and without a results store (--db; store export), under a stopping rule (--ci-width), and
+# a study killed under one rank count resumes under another with the totals of an uninterrupted
+# run. Also: a singleton (MPI started without mpirun), errors under mpirun (one message, the same
+# exit status), commands that are not distributed printing once.
+#
+# Environment: BMDSIM (the binary), MPIEXEC (mpirun), BMDSIM_SCENARIOS. The OpenMPI settings
+# that let it run as root, inside a container and on one machine's two cores are set below.
+set -u
+B=${BMDSIM:-build/bmdsim}
+MPIEXEC=${MPIEXEC:-mpirun}
+SCN=${BMDSIM_SCENARIOS:-$(dirname "$0")/../scenarios}
+P1="$SCN/phase1-iran-raid.yaml"   # small and quick: four threats, one ship
+P2="$SCN/epaa-phase2-2015.yaml"   # a leak probability of about 0.77: a real stopping rule
+PY=/usr/bin/python3
+pass=0
+fail=0
+tmp=$(mktemp -d)
+child=
+cleanup() {
+  if [ -n "$child" ]; then
+    pkill -9 -P "$child" 2>/dev/null
+    kill -9 "$child" 2>/dev/null
+    wait "$child" 2>/dev/null
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+T0=$(date +%s%N)
+section() { echo "[$((($(date +%s%N) - T0) / 1000000)) ms] $*"; }
+
+# OpenMPI on one machine, as root in CI: the shared-memory transport between ranks (no network
+# probing), no single-copy mechanism (a container may forbid the process_vm_readv it uses), more
+# ranks than cores allowed. Under AddressSanitizer OpenMPI's own allocations at exit are reported
+# as leaks: tests/lsan-mpi.supp suppresses those whose stack passes through OpenMPI's libraries
+# only; full stacks (fast_unwind_on_malloc=0) so that every such leak shows those frames.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
+export OMPI_MCA_rmaps_base_oversubscribe=1
+supp="$(cd "$(dirname "$0")" && pwd)/lsan-mpi.supp"
+export LSAN_OPTIONS="suppressions=$supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+mpi2() { "$MPIEXEC" -np 2 "$B" "$@"; }
+
+# same FILE_A FILE_B WHAT: byte for byte.
+same() {
+  if cmp -s "$1" "$2"; then ok; else bad "$3: outputs differ: $(diff "$1" "$2" | head -5)"; fi
+}
+
+section "the same bytes as one process"
+"$B" --version | grep -q '(with MPI)' && ok || bad "--version does not say MPI: $("$B" --version)"
+# JSON on the default threads (one a rank here); text on one thread, another seed.
+J=(--runs 300 --format json)
+T=(--runs 301 --threads 1 --seed 7 --format text)
+# against_one NAME ARGS...: engage P1 ARGS by one process (kept as NAME.out) and by 2 ranks.
+against_one() {
+  local name=$1
+  shift
+  "$B" engage "$P1" "$@" >"$tmp/$name.out" 2>"$tmp/err" || bad "1 process $*: $(cat "$tmp/err")"
+  mpi2 engage "$P1" "$@" >"$tmp/two.out" 2>"$tmp/err" || bad "2 ranks $*: $(cat "$tmp/err")"
+  same "$tmp/$name.out" "$tmp/two.out" "engage $*"
+  [ -s "$tmp/err" ] && bad "2 ranks $* wrote to stderr: $(cat "$tmp/err")" || ok
+}
+against_one oneJ "${J[@]}"
+against_one oneT "${T[@]}"
+# Three ranks, chunks of 2 runs (the chunking is not printed without a store or a rule): uneven
+# shares, and a rank with no run in the last chunk.
+"$MPIEXEC" -np 3 "$B" engage "$P1" "${T[@]}" --chunk 2 >"$tmp/three.out" 2>"$tmp/err" || bad "3 ranks: $(cat "$tmp/err")"
+same "$tmp/oneT.out" "$tmp/three.out" "3 ranks, chunks of 2"
+# A singleton: MPI started without mpirun (BMDSIM_MPI=1).
+BMDSIM_MPI=1 "$B" engage "$P1" "${J[@]}" >"$tmp/single.out" 2>"$tmp/err" || bad "singleton: $(cat "$tmp/err")"
+same "$tmp/oneJ.out" "$tmp/single.out" "singleton"
+
+section "the stopping rule"
+W=0.03
+"$B" engage "$P2" --ci-width $W --chunk 200 --format json >"$tmp/one.out" 2>"$tmp/err" || bad "rule, 1 process: $(cat "$tmp/err")"
+mpi2 engage "$P2" --ci-width $W --chunk 200 --format json >"$tmp/two.out" 2>"$tmp/err" || bad "rule, 2 ranks: $(cat "$tmp/err")"
+same "$tmp/one.out" "$tmp/two.out" "--ci-width $W"
+$PY -c "import json,sys; m=json.load(open(sys.argv[1]))['monte_carlo']; assert m['stopped_by_rule'] and 200 < m['runs'] < 1000000, m" "$tmp/two.out" && ok || bad "the rule did not stop the runs"
+
+section "results store"
+# One study, played by one process and by 2 ranks, each in its own folder under the same name
+# (the printed path is the same too). Small chunks on one thread a rank, so that the kills below
+# land inside the Monte Carlo.
+RUNS=20000
+S=(--runs $RUNS --chunk 250 --threads 1 --db s.db --format json)
+mkdir -p "$tmp/a" "$tmp/b"
+(cd "$tmp/a" && "$B" engage "$P1" "${S[@]}" >o.json 2>err) || bad "--db, 1 process: $(cat "$tmp/a/err")"
+(cd "$tmp/b" && mpi2 engage "$P1" "${S[@]}" >o.json 2>err) || bad "--db, 2 ranks: $(cat "$tmp/b/err")"
+same "$tmp/a/o.json" "$tmp/b/o.json" "--db"
+# The stores hold the same chunks (the commit times aside).
+for d in a b; do
+  "$B" store export "$tmp/$d/s.db" --format csv | cut -d, -f1-9 >"$tmp/$d/e.csv" || bad "export $d"
+done
+same "$tmp/a/e.csv" "$tmp/b/e.csv" "store export"
+[ "$(wc -l <"$tmp/b/e.csv")" -eq 81 ] && ok || bad "export: $(wc -l <"$tmp/b/e.csv") lines, wanted 80 chunks and a header"
+# Refusals come from rank 0's store, once, with the one-process exit status.
+sum_before=$(sha256sum "$tmp/b/s.db" | cut -d' ' -f1)
+mpi2 engage "$P1" --runs 3500 --db "$tmp/b/s.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && ok || bad "an existing store under mpirun exited $rc, wanted 2"
+[ "$(grep -c 'exists: add --resume' "$tmp/err")" -eq 1 ] && ok || bad "the refusal is not said once: $(cat "$tmp/err")"
+[ -s "$tmp/out" ] && bad "printed to stdout on failure" || ok
+mpi2 engage "$P1" --runs 999 --db "$tmp/b/s.db" --resume >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "a different study: --runs: 999, not $RUNS" "$tmp/err" && ok || bad "a different study under mpirun: $rc $(cat "$tmp/err")"
+[ "$(sha256sum "$tmp/b/s.db" | cut -d' ' -f1)" = "$sum_before" ] && ok || bad "a refused run changed the store"
+# Bad input: one message (rank 0's), the same exit status.
+mpi2 engage "$P1" --runs 0 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && ok || bad "--runs 0 under mpirun exited $rc, wanted 2"
+[ "$(grep -c 'bmdsim: engage: --runs' "$tmp/err")" -eq 1 ] && ok || bad "--runs 0: not one message: $(cat "$tmp/err")"
+# A command that is not distributed prints once.
+mpi2 atmosphere --altitude-km 10 >"$tmp/two.out" 2>"$tmp/err" || bad "atmosphere under mpirun: $(cat "$tmp/err")"
+"$B" atmosphere --altitude-km 10 >"$tmp/one.out" 2>/dev/null
+same "$tmp/one.out" "$tmp/two.out" "atmosphere (rank 0 alone)"
+
+section "killed under one rank count, resumed under the other"
+committed() {
+  "$B" store export "$1" --format json 2>/dev/null |
+    $PY -c "import json,sys; print(json.load(sys.stdin)['totals']['runs'])" 2>/dev/null || echo 0
+}
+# run_and_kill DIR RANKS: start the study in DIR, kill it with SIGKILL once a chunk is committed
+# (under mpirun: every rank, then mpirun ends the job); print the runs committed.
+run_and_kill() {
+  local d=$1 n=$2
+  mkdir -p "$d"
+  if [ "$n" -eq 1 ]; then
+    (cd "$d" && exec "$B" engage "$P1" "${S[@]}" >/dev/null 2>&1) &
+  else
+    (cd "$d" && exec "$MPIEXEC" -np "$n" "$B" engage "$P1" "${S[@]}" >/dev/null 2>&1) &
+  fi
+  child=$!
+  for _ in $(seq 1 1200); do
+    [ "$(committed "$d/s.db")" -gt 0 ] && break
+    sleep 0.05
+  done
+  if [ "$n" -eq 1 ]; then kill -9 "$child"; else pkill -9 -P "$child"; fi
+  wait "$child" 2>/dev/null
+  child=
+  committed "$d/s.db"
+}
+# resumed OUT: the resumed study's output is the uninterrupted one's but for the store's runs
+# resumed and played, and part was resumed.
+resumed() {
+  $PY - "$tmp/a/o.json" "$1" "$RUNS" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+sa, sb = a["monte_carlo"].pop("store"), b["monte_carlo"].pop("store")
+assert a == b, (a["monte_carlo"], b["monte_carlo"])
+assert sa["scenario_sha256"] == sb["scenario_sha256"]
+assert 0 < sb["runs_resumed"] < int(sys.argv[3]), sb
+assert sb["runs_resumed"] + sb["runs_played"] == int(sys.argv[3]), sb
+PY
+}
+n=$(run_and_kill "$tmp/k2" 2)
+echo "2 ranks killed after $n runs; resumed by 1 process"
+(cd "$tmp/k2" && "$B" engage "$P1" --db s.db --resume --format json >o.json 2>err) || bad "resume by 1: $(cat "$tmp/k2/err")"
+resumed "$tmp/k2/o.json" && ok || bad "2 ranks killed, 1 resumed: not the uninterrupted totals"
+n=$(run_and_kill "$tmp/k1" 1)
+echo "1 process killed after $n runs; resumed by 2 ranks"
+(cd "$tmp/k1" && mpi2 engage "$P1" --db s.db --resume --format json >o.json 2>err) || bad "resume by 2: $(cat "$tmp/k1/err")"
+resumed "$tmp/k1/o.json" && ok || bad "1 killed, 2 ranks resumed: not the uninterrupted totals"
+
+section "done"
+echo "mpi: $pass passed, $fail failed"
+[ $fail -eq 0 ]
