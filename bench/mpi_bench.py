@@ -85,10 +85,13 @@ def main():
         fail(2, "mpirun not found (Debian: openmpi-bin)")
     env = dict(os.environ)
     env.setdefault("BMDSIM_DATA", os.path.join(REPO, "data"))
-    # One machine, possibly as root, possibly in a container (docs/mpi.md).
+    # One machine, possibly as root, possibly in a container (docs/mpi.md). The ranks are not
+    # bound to cores (mpirun binds 2 ranks to cores 0 and 1 by default), as the threads of one
+    # process are not: on a shared machine a bound rank cannot move off a busy core.
     env.update({"OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
                 "OMPI_MCA_btl": "self,vader", "OMPI_MCA_btl_vader_single_copy_mechanism": "none",
-                "OMPI_MCA_rmaps_base_oversubscribe": "1"})
+                "OMPI_MCA_rmaps_base_oversubscribe": "1",
+                "OMPI_MCA_hwloc_base_binding_policy": "none"})
 
     layouts = [("1 rank x 1 thread", 1, 1), ("2 ranks x 1 thread", 2, 1),
                ("1 rank x 2 threads", 1, 2)]

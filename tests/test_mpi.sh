@@ -34,12 +34,12 @@ section() { echo "[$((($(date +%s%N) - T0) / 1000000)) ms] $*"; }
 
 # OpenMPI on one machine, as root in CI: the shared-memory transport between ranks (no network
 # probing), no single-copy mechanism (a container may forbid the process_vm_readv it uses), more
-# ranks than cores allowed. Under AddressSanitizer OpenMPI's own allocations at exit are reported
+# ranks than cores allowed, ranks not bound to cores (the machine is shared). Under AddressSanitizer OpenMPI's own allocations at exit are reported
 # as leaks: tests/lsan-mpi.supp suppresses those whose stack passes through OpenMPI's libraries
 # only; full stacks (fast_unwind_on_malloc=0) so that every such leak shows those frames.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
-export OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_hwloc_base_binding_policy=none
 supp="$(cd "$(dirname "$0")" && pwd)/lsan-mpi.supp"
 export LSAN_OPTIONS="suppressions=$supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export ASAN_OPTIONS="fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
