@@ -84,6 +84,7 @@ int cmd_feasibility(int argc, char **argv);
 int cmd_threshold(int argc, char **argv);
 int cmd_engage(int argc, char **argv);
 int cmd_store(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 int cmd_footprint(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* cmd_store.c: bmdsim store export FILE: the chunks of a results store (engage --db) as CSV or
  * JSON (docs/store.md). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "store.h"
+#include "sweep_store.h"
 
 static const char help[] =
     "usage: bmdsim store export FILE [--format csv|json] [--out PATH]\n"
@@ -16,7 +18,42 @@ static const char help[] =
     "(scenario path and SHA-256, seed, bmdsim version, runs requested, chunk size, stopping\n"
     "rule), the totals over the chunks with the leak probability and its 95% Wilson interval,\n"
     "and the chunks. Read in one transaction: a study still being written is exported as of its\n"
-    "last commit. --out PATH writes the file atomically instead of standard output.\n";
+    "last commit. --out PATH writes the file atomically instead of standard output.\n"
+    "\n"
+    "A store written by bmdsim sweep SCENARIO --db FILE exports its committed cases in case\n"
+    "order, the same text bmdsim sweep prints without --db: CSV, one row per (case, threat,\n"
+    "site); JSON, the sweep (scenario, axes, threats, sites) and the cases with their rows\n"
+    "(docs/sweep.md).\n";
+
+/* A sweep's rows, streamed: to standard output, or to PATH.tmp renamed to PATH when complete. */
+static int export_sweep(const char *C, const char *path, bool json, const char *out)
+{
+    if (!out)
+        return sweep_store_export(C, path, json, stdout) ? EXIT_OK : EXIT_USAGE;
+    size_t n = strlen(out) + 8;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        cli_error(C, "out of memory");
+        return EXIT_INTERNAL;
+    }
+    snprintf(tmp, n, "%s.tmp", out);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        cli_error(C, "--out: cannot write %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return EXIT_USAGE;
+    }
+    bool ok = sweep_store_export(C, path, json, f);
+    ok = fclose(f) == 0 && ok;
+    if (ok && rename(tmp, out) != 0) {
+        cli_error(C, "--out: cannot write %s: %s", out, strerror(errno));
+        ok = false;
+    }
+    if (!ok)
+        remove(tmp);
+    free(tmp);
+    return ok ? EXIT_OK : EXIT_USAGE;
+}
 
 int cmd_store(int argc, char **argv)
 {
@@ -45,6 +82,8 @@ int cmd_store(int argc, char **argv)
         cli_error(C, "--format: \"%s\": expected csv or json", f);
         return EXIT_USAGE;
     }
+    if (sweep_store_is_sweep(o.pos[1]))
+        return export_sweep(C, o.pos[1], json, opt_get(&o, "out"));
     char *text = NULL;
     if (!store_export(C, o.pos[1], json, &text))
         return EXIT_USAGE;

@@ -26,7 +26,9 @@ static const char usage[] =
     "  footprint        the aim points one site defends against a threat from a launch area\n"
     "  engage SCENARIO  play a raid against a defense; --runs N for Monte Carlo (--db FILE:\n"
     "                   into a results store, --resume; --ci-width W: a stopping rule)\n"
-    "  store export F   a results store's chunks as CSV or JSON\n"
+    "  sweep SCENARIO   a sweep over assumptions (burnout speed, cue, delay, site place):\n"
+    "                   every case's rows as CSV or JSON, or into a store (--db FILE, --resume)\n"
+    "  store export F   a results store's chunks, or a sweep's rows, as CSV or JSON\n"
     "  catalog          list the catalog's missiles, sensors and interceptors with sources\n"
     "  atmosphere       the U.S. Standard Atmosphere 1976 at an altitude\n"
     "  serve DIR        serve a report directory over HTTP on this machine only (loopback,\n"
@@ -86,6 +88,8 @@ static int dispatch(int argc, char **argv)
         return cmd_threshold(argc - 2, argv + 2);
     if (strcmp(c, "engage") == 0)
         return cmd_engage(argc - 2, argv + 2);
+    if (strcmp(c, "sweep") == 0)
+        return cmd_sweep(argc - 2, argv + 2);
     if (strcmp(c, "store") == 0)
         return cmd_store(argc - 2, argv + 2);
     if (strcmp(c, "footprint") == 0)

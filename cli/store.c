@@ -150,6 +150,14 @@ bool store_sha256_file(const char *cmd, const char *path, char hex[65])
     return true;
 }
 
+void store_sha256_text(const char *text, char hex[65])
+{
+    sha256 s;
+    sha_init(&s);
+    sha_update(&s, (const unsigned char *)text, strlen(text));
+    sha_final(&s, hex);
+}
+
 /* ---- SQLite ---- */
 
 static void db_error(const char *cmd, const store *s, const char *what)

@@ -30,6 +30,9 @@ typedef struct store store;
 /* The SHA-256 of a file's bytes as 64 lowercase hex digits. Prints the error (naming the file). */
 bool store_sha256_file(const char *cmd, const char *path, char hex[65]);
 
+/* The SHA-256 of a text's bytes (without its terminating zero) as 64 lowercase hex digits. */
+void store_sha256_text(const char *text, char hex[65]);
+
 /* Begin a new study in a new database at path. Refused (an error naming the file) when path
  * exists: a store is never appended to or overwritten without --resume. */
 bool store_create(const char *cmd, const char *path, const store_study *study, store **out);
