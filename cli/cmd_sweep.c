@@ -185,6 +185,7 @@ typedef struct table_entry {
     bmd_flyout *f;               /* NULL when not scalable */
     bmd_status st;               /* BMD_OK, or BMD_ERR_RANGE: cannot be scaled */
     bool used;
+    bool fresh;                  /* added for this chunk, not made yet */
 } table_entry;
 
 /* One result of a (case, threat, site). */
@@ -218,6 +219,8 @@ typedef struct sweep {
     table_entry *tab;            /* cache: n_tab entries */
     int n_tab, cap_tab;
     table_entry **chunk_tab;     /* [group - g0][site] */
+    table_entry **build;         /* the tables to build for this chunk */
+    int n_build;
     result *res;                 /* [(case - i0) * per_case + threat * n_sites + site] */
     int per_case;
 } sweep;
@@ -296,9 +299,7 @@ static bmd_status fixed_task(void *vctx, int t)
 static bmd_status table_task(void *vctx, int i)
 {
     sweep *w = vctx;
-    table_entry *e = w->chunk_tab[i];
-    if (e->f || e->st != BMD_OK)
-        return BMD_OK; /* from the cache */
+    table_entry *e = w->build[i];
     const bmd_scn_site *s = &w->sc->sites[w->site_idx[e->site]];
     double lat;
     double lon;
@@ -391,6 +392,29 @@ static table_entry *cache_get(sweep *w, int64_t g, int j)
     return NULL;
 }
 
+static void cache_add(sweep *w, int64_t g, int j)
+{
+    if (cache_get(w, g, j))
+        return;
+    table_entry *e = &w->tab[w->n_tab++];
+    memset(e, 0, sizeof *e);
+    e->group = g;
+    e->site = j;
+    e->used = true;
+    e->fresh = true;
+}
+
+/* The group whose table a group's table is moved from: the same latitude and speed, at the
+ * first longitude of the axis (itself when the longitude is not swept). */
+static int64_t base_group(const sweep *w, int64_t g)
+{
+    int ilat;
+    int ilon;
+    int isp;
+    group_decode(w, g, &ilat, &ilon, &isp);
+    return ((int64_t)ilat * w->lon.n) * w->speed.n + isp;
+}
+
 /* Compute the cases [i0, i1) into w->res. */
 static bmd_status sweep_chunk(sweep *w, int64_t i0, int64_t i1)
 {
@@ -399,10 +423,16 @@ static bmd_status sweep_chunk(sweep *w, int64_t i0, int64_t i1)
     w->g0 = i0 / w->per_group;
     w->n_groups = (i1 - 1) / w->per_group - w->g0 + 1;
     int n_tab_chunk = (int)w->n_groups * w->n_sites;
-    /* Keep the tables this chunk needs again; free the others. Bounded: the cache never holds
-     * more than one chunk's tables. */
+    /* The tables this chunk needs: its groups', and the tables those are moved from. Keep
+     * those the cache has; free the others (bounded: the cache holds one chunk's tables). A
+     * moved table borrows its base's grid, and a kept moved table's base is kept too. */
     for (int k = 0; k < w->n_tab; k++)
-        w->tab[k].used = w->tab[k].group >= w->g0 && w->tab[k].group < w->g0 + w->n_groups;
+        w->tab[k].used = false;
+    for (int64_t g = w->g0; g < w->g0 + w->n_groups; g++)
+        for (int j = 0; j < w->n_sites; j++) {
+            cache_get(w, g, j);
+            cache_get(w, base_group(w, g), j);
+        }
     int kept = 0;
     for (int k = 0; k < w->n_tab; k++) {
         if (w->tab[k].used)
@@ -411,40 +441,61 @@ static bmd_status sweep_chunk(sweep *w, int64_t i0, int64_t i1)
             bmd_flyout_free(w->tab[k].f);
     }
     w->n_tab = kept;
-    if (kept + n_tab_chunk > w->cap_tab) {
-        int cap = kept + n_tab_chunk;
-        table_entry *p = realloc(w->tab, (size_t)cap * sizeof *p);
-        table_entry **q = realloc(w->chunk_tab, (size_t)n_tab_chunk * sizeof *q);
-        if (p)
-            w->tab = p;
-        if (q)
-            w->chunk_tab = q;
-        if (!p || !q)
+    int need = kept + 2 * n_tab_chunk;
+    if (need > w->cap_tab) {
+        table_entry *p = realloc(w->tab, (size_t)need * sizeof *p);
+        if (!p)
             return BMD_ERR_NOMEM;
-        w->cap_tab = cap;
-    } else {
-        table_entry **q = realloc(w->chunk_tab, (size_t)n_tab_chunk * sizeof *q);
-        if (!q)
-            return BMD_ERR_NOMEM;
-        w->chunk_tab = q;
+        w->tab = p;
+        w->cap_tab = need;
     }
-    /* Add the missing entries, then point the chunk's slots at them (the array no longer
-     * moves). */
+    table_entry **q = realloc(w->chunk_tab, (size_t)n_tab_chunk * sizeof *q);
+    if (!q)
+        return BMD_ERR_NOMEM;
+    w->chunk_tab = q;
+    table_entry **b = realloc(w->build, (size_t)need * sizeof *b);
+    if (!b)
+        return BMD_ERR_NOMEM;
+    w->build = b;
     for (int64_t g = w->g0; g < w->g0 + w->n_groups; g++)
-        for (int j = 0; j < w->n_sites; j++)
-            if (!cache_get(w, g, j)) {
-                table_entry *e = &w->tab[w->n_tab++];
-                memset(e, 0, sizeof *e);
-                e->group = g;
-                e->site = j;
-                e->used = true;
-            }
+        for (int j = 0; j < w->n_sites; j++) {
+            cache_add(w, base_group(w, g), j);
+            cache_add(w, g, j);
+        }
+    /* Build the new base tables in parallel (the array no longer moves). */
+    w->n_build = 0;
+    for (int k = 0; k < w->n_tab; k++)
+        if (w->tab[k].fresh && base_group(w, w->tab[k].group) == w->tab[k].group)
+            w->build[w->n_build++] = &w->tab[k];
+    bmd_status st = bmd_parallel_for(w->n_build, w->threads, table_task, w, NULL);
+    if (st != BMD_OK)
+        return st;
+    for (int k = 0; k < w->n_build; k++)
+        w->build[k]->fresh = false;
+    /* The others: moved along the parallel from their base (exact: the Earth model is
+     * symmetric about its axis; bmd_flyout_moved). */
+    for (int k = 0; k < w->n_tab; k++) {
+        table_entry *e = &w->tab[k];
+        if (!e->fresh)
+            continue;
+        e->fresh = false;
+        const table_entry *base = cache_get(w, base_group(w, e->group), e->site);
+        if (!base || !base->f) {
+            e->st = base ? base->st : BMD_ERR_ARG;
+            continue;
+        }
+        int ilat;
+        int ilon;
+        int isp;
+        group_decode(w, e->group, &ilat, &ilon, &isp);
+        double dlon = (axis_value(&w->lon, ilon) - axis_value(&w->lon, 0)) * BMD_DEG;
+        st = bmd_flyout_moved(base->f, dlon, &e->f);
+        if (st != BMD_OK)
+            return st;
+    }
     for (int64_t g = w->g0; g < w->g0 + w->n_groups; g++)
         for (int j = 0; j < w->n_sites; j++)
             w->chunk_tab[(g - w->g0) * w->n_sites + j] = cache_get(w, g, j);
-    bmd_status st = bmd_parallel_for(n_tab_chunk, w->threads, table_task, w, NULL);
-    if (st != BMD_OK)
-        return st;
     long n_tasks = (long)w->n_groups * w->n_sites * w->n_threats;
     if (n_tasks > 2000000000L)
         return BMD_ERR_ARG;
@@ -908,6 +959,53 @@ int cmd_sweep(int argc, char **argv)
         else
             sweep_csv_header(stdout);
     }
+    /* On --resume, compute the last committed chunk again: the same rows to the bit, or the
+     * scenario's includes, the catalog or bmdsim changed since (the SHA-256 covers the
+     * scenario file only) and the store is refused. */
+    if (sto && resume) {
+        int64_t f0 = -1;
+        int64_t fn = 0;
+        if (!sweep_store_last_chunk(C, sto, &f0, &fn)) {
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        if (f0 >= 0) {
+            int64_t f1 = f0 + chunk < w.n_cases ? f0 + chunk : w.n_cases;
+            if (f0 % chunk != 0 || fn != f1 - f0) {
+                cli_error(C, "--db: %s: a chunk of %" PRId64 " cases at case %" PRId64
+                          " does not fit chunks of %ld (the store was edited?)",
+                          db, fn, f0, chunk);
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            prog_update(0.0, "sweep: checking the last committed chunk");
+            bs = sweep_chunk(&w, f0, f1);
+            if (bs != BMD_OK) {
+                prog_done();
+                cli_error(C, "cases %" PRId64 " to %" PRId64 " failed: %s", f0, f1 - 1,
+                          bmd_status_str(bs));
+                goto out;
+            }
+            chunk_values(&w, cases, rows);
+            bool same = false;
+            char what[160];
+            if (!sweep_store_same(C, sto, f0, f1 - f0, cases, rows, w.per_case, &same, what,
+                                  sizeof what)) {
+                prog_done();
+                goto out;
+            }
+            if (!same) {
+                prog_done();
+                cli_error(C, "--resume: %s: cases %" PRId64 " to %" PRId64 " computed again "
+                          "differ from the stored ones (%s): the scenario's includes, the "
+                          "catalog or bmdsim changed since the sweep began, or the store was "
+                          "edited",
+                          db, f0, f1 - 1, what);
+                rc = EXIT_USAGE;
+                goto out;
+            }
+        }
+    }
     int64_t resumed = 0;
     int64_t computed = 0;
     int64_t engageable_cases = 0;
@@ -984,6 +1082,7 @@ out:
         bmd_flyout_free(w.tab[k].f);
     free(w.tab);
     free(w.chunk_tab);
+    free(w.build);
     free(w.res);
     free(w.t_fixed);
     free(cases);
