@@ -622,6 +622,117 @@ fail:
     return false;
 }
 
+bool sweep_store_last_chunk(const char *cmd, sweep_store *s, int64_t *first, int64_t *n)
+{
+    *first = -1;
+    *n = 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT first_case, cases FROM sweep_chunk ORDER BY first_case DESC"
+                           " LIMIT 1",
+                           -1, &q, NULL) != SQLITE_OK) {
+        db_error(cmd, s, "cannot read the chunks");
+        return false;
+    }
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *first = sqlite3_column_int64(q, 0);
+        *n = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        db_error(cmd, s, "cannot read the chunks");
+        return false;
+    }
+    return true;
+}
+
+/* Two stored numbers are the same: both absent, or equal to the bit. */
+static bool same_num(sqlite3_stmt *q, int i, double v)
+{
+    if (sqlite3_column_type(q, i) == SQLITE_NULL)
+        return !isfinite(v);
+    double x = sqlite3_column_double(q, i);
+    return isfinite(v) && memcmp(&x, &v, sizeof x) == 0;
+}
+
+bool sweep_store_same(const char *cmd, sweep_store *s, int64_t first, int64_t n_cases,
+                      const sweep_case_val *cases, const sweep_row_val *rows,
+                      int n_rows_per_case, bool *same, char *what, size_t what_size)
+{
+    *same = false;
+    snprintf(what, what_size, "?");
+    sqlite3_stmt *qc = NULL;
+    sqlite3_stmt *qr = NULL;
+    bool ok = false;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT burnout_speed_km_s, cue, delay_s, site_lat_deg, site_lon_deg,"
+                           " threats_engageable FROM sweep_case WHERE case_index = ?",
+                           -1, &qc, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db,
+                           "SELECT threat, site, engageable, reason, earliest_launch_allowed_s,"
+                           " earliest_launch_s, earliest_intercept_s, latest_intercept_s,"
+                           " intercept_altitude_km, closing_speed_km_s, margin_s FROM sweep_row"
+                           " WHERE case_index = ? ORDER BY threat, site",
+                           -1, &qr, NULL) != SQLITE_OK) {
+        db_error(cmd, s, "cannot read a chunk");
+        goto out;
+    }
+    for (int64_t i = 0; i < n_cases; i++) {
+        const sweep_case_val *c = &cases[i];
+        sqlite3_reset(qc);
+        sqlite3_bind_int64(qc, 1, first + i);
+        if (sqlite3_step(qc) != SQLITE_ROW) {
+            snprintf(what, what_size, "case %" PRId64 " is missing", first + i);
+            ok = true;
+            goto out;
+        }
+        const char *cue = (const char *)sqlite3_column_text(qc, 1);
+        if (!same_num(qc, 0, c->burnout_speed_km_s) || !cue || strcmp(cue, c->cue) != 0 ||
+            !same_num(qc, 2, c->delay_s) || !same_num(qc, 3, c->site_lat_deg) ||
+            !same_num(qc, 4, c->site_lon_deg) ||
+            sqlite3_column_int(qc, 5) != c->threats_engageable) {
+            snprintf(what, what_size, "case %" PRId64 ": its values or its count of threats "
+                     "engageable", first + i);
+            ok = true;
+            goto out;
+        }
+        sqlite3_reset(qr);
+        sqlite3_bind_int64(qr, 1, first + i);
+        for (int k = 0; k < n_rows_per_case; k++) {
+            const sweep_row_val *r = &rows[i * n_rows_per_case + k];
+            if (sqlite3_step(qr) != SQLITE_ROW) {
+                snprintf(what, what_size, "case %" PRId64 ": rows missing", first + i);
+                ok = true;
+                goto out;
+            }
+            const char *reason = (const char *)sqlite3_column_text(qr, 3);
+            bool eq = sqlite3_column_int(qr, 0) == r->threat &&
+                      sqlite3_column_int(qr, 1) == r->site &&
+                      (sqlite3_column_int(qr, 2) != 0) == r->engageable && reason &&
+                      strcmp(reason, r->reason) == 0 &&
+                      same_num(qr, 4, r->earliest_launch_allowed_s) &&
+                      same_num(qr, 5, r->earliest_launch_s) &&
+                      same_num(qr, 6, r->earliest_intercept_s) &&
+                      same_num(qr, 7, r->latest_intercept_s) &&
+                      same_num(qr, 8, r->intercept_altitude_km) &&
+                      same_num(qr, 9, r->closing_speed_km_s) && same_num(qr, 10, r->margin_s);
+            if (!eq) {
+                snprintf(what, what_size, "case %" PRId64 ", threat %d, site %d", first + i,
+                         r->threat, r->site);
+                ok = true;
+                goto out;
+            }
+        }
+    }
+    *same = true;
+    ok = true;
+out:
+    sqlite3_finalize(qc);
+    sqlite3_finalize(qr);
+    return ok;
+}
+
 void sweep_store_close(sweep_store *s)
 {
     if (!s)

@@ -91,6 +91,13 @@ bool sweep_store_has_chunk(const char *cmd, sweep_store *s, int64_t first, int64
 bool sweep_store_append(const char *cmd, sweep_store *s, int64_t first, int64_t n_cases,
                         const sweep_case_val *cases, const sweep_row_val *rows,
                         int n_rows_per_case);
+/* The last committed chunk: its first case and size (*first = -1: none). */
+bool sweep_store_last_chunk(const char *cmd, sweep_store *s, int64_t *first, int64_t *n);
+/* Whether the stored cases first .. first+n_cases-1 and their rows are exactly these values
+ * (every number to the bit); *what names the first difference. */
+bool sweep_store_same(const char *cmd, sweep_store *s, int64_t first, int64_t n_cases,
+                      const sweep_case_val *cases, const sweep_row_val *rows,
+                      int n_rows_per_case, bool *same, char *what, size_t what_size);
 void sweep_store_close(sweep_store *s);
 
 /* Whether the SQLite database at path holds a sweep (its table sweep); false for anything else,
