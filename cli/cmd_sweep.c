@@ -16,7 +16,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bmd/analysis.h"
 #include "bmd/parallel.h"
@@ -213,9 +212,11 @@ typedef struct sweep {
     bmd_cue cues[BMD_N_CUES];
     int64_t n_cases;
     int64_t per_group;           /* cases sharing a place and a speed: n_cue x n_delay */
-    /* the chunk being computed */
+    /* the chunk being computed, and the part of it whose tables are in memory */
     int64_t i0, i1;
+    int64_t p0, p1;
     int64_t g0, n_groups;
+    int max_groups;              /* (speed, place) groups a part holds tables for */
     table_entry *tab;            /* cache: n_tab entries */
     int n_tab, cap_tab;
     table_entry **chunk_tab;     /* [group - g0][site] */
@@ -334,8 +335,8 @@ static bmd_status solve_task(void *vctx, int i)
     int j = (i / w->n_threats) % w->n_sites;
     int64_t g = w->g0 + i / (w->n_threats * w->n_sites);
     table_entry *e = w->chunk_tab[(g - w->g0) * w->n_sites + j];
-    int64_t c0 = g * w->per_group > w->i0 ? g * w->per_group : w->i0;
-    int64_t c1 = (g + 1) * w->per_group < w->i1 ? (g + 1) * w->per_group : w->i1;
+    int64_t c0 = g * w->per_group > w->p0 ? g * w->per_group : w->p0;
+    int64_t c1 = (g + 1) * w->per_group < w->p1 ? (g + 1) * w->per_group : w->p1;
     const bmd_threat_case *tc = &w->thr[t];
     const bmd_scn_site *s = &w->sc->sites[w->site_idx[j]];
     bmd_intercept_prep *prep = NULL;
@@ -415,13 +416,13 @@ static int64_t base_group(const sweep *w, int64_t g)
     return ((int64_t)ilat * w->lon.n) * w->speed.n + isp;
 }
 
-/* Compute the cases [i0, i1) into w->res. */
-static bmd_status sweep_chunk(sweep *w, int64_t i0, int64_t i1)
+/* Compute the cases [p0, p1) of the chunk into w->res: their tables, then their intercepts. */
+static bmd_status sweep_part(sweep *w, int64_t p0, int64_t p1)
 {
-    w->i0 = i0;
-    w->i1 = i1;
-    w->g0 = i0 / w->per_group;
-    w->n_groups = (i1 - 1) / w->per_group - w->g0 + 1;
+    w->p0 = p0;
+    w->p1 = p1;
+    w->g0 = p0 / w->per_group;
+    w->n_groups = (p1 - 1) / w->per_group - w->g0 + 1;
     int n_tab_chunk = (int)w->n_groups * w->n_sites;
     /* The tables this chunk needs: its groups', and the tables those are moved from. Keep
      * those the cache has; free the others (bounded: the cache holds one chunk's tables). A
@@ -502,6 +503,23 @@ static bmd_status sweep_chunk(sweep *w, int64_t i0, int64_t i1)
     return bmd_parallel_for((int)n_tasks, w->threads, solve_task, w, NULL);
 }
 
+/* Compute the cases [i0, i1) into w->res, in parts of at most max_groups (speed, place) groups,
+ * so that the tables in memory stay bounded whatever the chunk size (about 4 MB a table). */
+static bmd_status sweep_chunk(sweep *w, int64_t i0, int64_t i1)
+{
+    w->i0 = i0;
+    w->i1 = i1;
+    for (int64_t p0 = i0; p0 < i1;) {
+        int64_t g_end = p0 / w->per_group + w->max_groups;
+        int64_t p1 = g_end * w->per_group < i1 ? g_end * w->per_group : i1;
+        bmd_status st = sweep_part(w, p0, p1);
+        if (st != BMD_OK)
+            return st;
+        p0 = p1;
+    }
+    return BMD_OK;
+}
+
 /* A row's reason: a short code (docs/sweep.md gives each its meaning, the intercept solver's
  * reasons in bmd_intercept_reason_str's words). */
 static const char *reason_text(int reason)
@@ -564,13 +582,6 @@ static void chunk_values(const sweep *w, sweep_case_val *cases, sweep_row_val *r
             cv->threats_engageable += any;
         }
     }
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* Find a site by index, exact name, or the unique site whose name begins with the text. */
@@ -888,6 +899,12 @@ int cmd_sweep(int argc, char **argv)
         goto out;
     }
     w.per_case = w.n_threats * w.n_sites;
+    /* Tables in memory at once: enough to keep every thread busy building them, at least 16. */
+    {
+        int nt = bmd_parallel_threads(w.threads, 1L << 20);
+        int tabs = 2 * nt > 16 ? 2 * nt : 16;
+        w.max_groups = tabs / w.n_sites > 1 ? tabs / w.n_sites : 1;
+    }
     tinfo = calloc((size_t)w.n_threats, sizeof *tinfo);
     w.t_fixed = calloc((size_t)w.n_threats * (size_t)w.n_cue, sizeof *w.t_fixed);
     if (!tinfo || !w.t_fixed) {
@@ -1009,7 +1026,6 @@ int cmd_sweep(int argc, char **argv)
     int64_t resumed = 0;
     int64_t computed = 0;
     int64_t engageable_cases = 0;
-    double t0 = now_s();
     for (int64_t i0 = 0; i0 < w.n_cases; i0 += chunk) {
         int64_t i1 = i0 + chunk < w.n_cases ? i0 + chunk : w.n_cases;
         if (sto) {
@@ -1024,14 +1040,8 @@ int cmd_sweep(int argc, char **argv)
             }
         }
         char label[64];
-        double el = now_s() - t0;
-        if (computed > 0 && el > 0.0)
-            snprintf(label, sizeof label, "sweep: case %" PRId64 "/%" PRId64 ", %.0f s left",
-                     i0, w.n_cases,
-                     el / (double)computed * (double)(w.n_cases - i0 - 0));
-        else
-            snprintf(label, sizeof label, "sweep: case %" PRId64 "/%" PRId64, i0, w.n_cases);
-        prog_update((double)i0 / (double)w.n_cases, label);
+        snprintf(label, sizeof label, "sweep: case %" PRId64 "/%" PRId64, i0, w.n_cases);
+        prog_count((double)i0 / (double)w.n_cases, (double)computed, "cases", label);
         bs = sweep_chunk(&w, i0, i1);
         if (bs != BMD_OK) {
             prog_done();
