@@ -159,7 +159,22 @@ static void test_include_override(void)
     ENSURE(a->da.cue == BMD_CUE_FORWARD_RADAR);
     ENSURE(a->fm.n_bases == 1 && a->fm.bases[0].missile == bmd_catalog_find(cat, "ss-19"));
     ENSURE(a->fm.n_targets == 1 && strcmp(a->fm.targets[0].name, "Washington") == 0);
+    /* Provenance: the files read (the scenario, then its include) and every value with its
+     * source (a user's file gives none: said so). */
+    ENSURE(s.n_files == 2 && strcmp(s.files[0], top) == 0);
+    ENSURE(s.n_files == 2 && strstr(s.files[1], "/base.yaml") != NULL);
+    bool lat_seen = false;
+    for (int i = 0; i < s.n_params; i++) {
+        ENSURE(s.params[i].source != NULL);
+        if (strcmp(s.params[i].field, "sites[0].lat_deg") == 0) {
+            lat_seen = true;
+            CHECK_NEAR(s.params[i].value, 54.47, 0);
+            ENSURE(strcmp(s.params[i].source, "(no source given: user file)") == 0);
+        }
+    }
+    ENSURE(lat_seen);
     bmd_scenario_free(&s);
+    ENSURE(s.n_params == 0 && s.params == NULL && s.n_files == 0);
 
     /* Precedence: include [x, y], y includes z: z, x, y, then the file; a later file wins. */
     put("z.yaml", "name: z\nseed: 3\ndoctrine: {mode: salvo, salvo: 2}\n");

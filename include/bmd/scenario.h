@@ -19,6 +19,7 @@ extern "C" {
 #define BMD_SCN_MAX_THREATS 1024
 #define BMD_SCN_MAX_ASSETS 64
 #define BMD_SCN_MAX_PK_PAIRS 16
+#define BMD_SCN_MAX_FILES 32   ///< files in one scenario, includes counted
 
 /// A site's single-shot kill probability against one threat type (a pairing).
 typedef struct bmd_scn_pk_pair {
@@ -170,6 +171,13 @@ typedef struct bmd_scenario {
     bmd_scn_asset assets[BMD_SCN_MAX_ASSETS];
     bmd_scn_doctrine doctrine;
     bmd_scn_analyses analyses;   ///< the analyses to run (none when the file asks for none)
+    /* Provenance (for reports): owned; freed by bmd_scenario_free. */
+    int n_params;
+    bmd_param *params;           ///< every number read, in the file's unit, with its source (or
+                                 ///< "(no source given: user file)")
+    int n_files;
+    char *files[BMD_SCN_MAX_FILES]; ///< the files read, as opened: [0] the scenario, then its
+                                    ///< includes depth first
 } bmd_scenario;
 
 /// Load a scenario file against a catalog (which must outlive it). A file may include others

@@ -20,7 +20,7 @@
 #include "bmd/constants.h"
 #include "sourced.h"
 
-#define SCN_MAX_FILES 32  /* documents in one scenario, includes counted */
+#define SCN_MAX_FILES BMD_SCN_MAX_FILES /* documents in one scenario, includes counted */
 #define SCN_MAX_DEPTH 8   /* includes nested at most this deep */
 
 /* One file of a scenario: its document, the path it was opened by, its canonical path. */
@@ -33,7 +33,7 @@ typedef struct scn_file {
 typedef struct ctxs {
     sourced L;          /* L.d: a copy of the document being read (files[k].d), never freed */
     const bmd_catalog *cat;
-    bmd_param *params;  /* recorded, then dropped: a scenario keeps no provenance list yet */
+    bmd_param *params;  /* recorded; handed to the scenario when it loads */
     int n_params;
     scn_file files[SCN_MAX_FILES];  /* in the order they were opened; files[0] the scenario */
     int n_files;
@@ -1057,6 +1057,17 @@ bmd_status bmd_scenario_load(const char *path, const bmd_catalog *cat, bmd_scena
         st = load_analyses(c, &out->analyses);
     if (st == BMD_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory");
+    if (st == BMD_OK) { /* the provenance moves to the scenario (no allocation) */
+        out->params = c->params;
+        out->n_params = c->n_params;
+        c->params = NULL;
+        c->n_params = 0;
+        for (int k = 0; k < c->n_files; k++) {
+            out->files[k] = c->files[k].path;
+            c->files[k].path = NULL;
+        }
+        out->n_files = c->n_files;
+    }
     sourced_free_params(c->params, c->n_params);
     for (int k = 0; k < c->n_files; k++) {
         yd_free(&c->files[k].d);
@@ -1074,4 +1085,12 @@ void bmd_scenario_free(bmd_scenario *s)
     free(s->threats);
     s->threats = NULL;
     s->n_threats = 0;
+    sourced_free_params(s->params, s->n_params);
+    s->params = NULL;
+    s->n_params = 0;
+    for (int k = 0; k < s->n_files; k++) {
+        free(s->files[k]);
+        s->files[k] = NULL;
+    }
+    s->n_files = 0;
 }
