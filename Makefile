@@ -32,6 +32,7 @@ build: deps
 
 deps:
 	@bash scripts/deps.sh
+	@bash scripts/web.sh || echo "bmdsim: the HTML report's libraries are not installed (scripts/web.sh failed): reports say which parts are unavailable" >&2
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD)

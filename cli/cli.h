@@ -87,5 +87,6 @@ int cmd_store(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_footprint(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

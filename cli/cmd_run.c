@@ -14,6 +14,7 @@
 #include "bmd/parallel.h"
 #include "bmd/plot.h"
 #include "cli.h"
+#include "report.h"
 
 static const char help[] =
     "usage: bmdsim run [SCENARIO] [--out DIR] [--format json|text] [--threads T]\n"
@@ -33,7 +34,8 @@ static const char help[] =
     "  --out DIR           write summary.json, CSV tables, GeoJSON layers and PNG/SVG maps into\n"
     "                      DIR (with SCENARIO also the raid's replay, scenario.czml and\n"
     "                      scenario.kml, and raid_shots.csv), complete or not at all (DIR must\n"
-    "                      not exist or be empty)\n"
+    "                      not exist or be empty); and report.html, the offline HTML report\n"
+    "                      (bmdsim report --help; docs/report.md)\n"
     "  --threads T         threads (default: every core); results do not depend on it\n"
     "  --grid-deg G        coarsen the map grids to at least G degrees\n"
     "  --no-guarantee-map  skip the safe-zone map (its slowest part)\n"
@@ -261,7 +263,7 @@ static int run_one(const char *C, bmd_catalog *cat, const char *path, const an_o
         }
         cJSON *js = an_json(&r);
         cJSON_AddStringToObject(js, "file", path);
-        if (dir && !an_write(C, &r, dir))
+        if (dir && (!an_write(C, &r, dir) || !report_inputs_write(C, s, cat, path, dir)))
             rc = EXIT_USAGE;
         if (phases_json)
             cJSON_AddItemToArray(phases_json, js);
@@ -338,6 +340,11 @@ static int run_main(int argc, char **argv)
             char path[2100];
             snprintf(path, sizeof path, "%s/summary.json", tmp);
             bool ok = js && write_file_atomic(C, path, js, strlen(js));
+            if (ok) {
+                int rr = report_write(C, tmp, true);
+                if (rr != EXIT_OK)
+                    ok = false;
+            }
             if (ok && json)
                 printf("%s\n", js);
             free(js);
@@ -477,6 +484,7 @@ static int run_main(int argc, char **argv)
     }
     if (dir) {
         bool ok = write_out(tmp, out, parr);
+        ok = ok && report_write(C, tmp, true) == EXIT_OK;
         if (!ok || !out_dir_commit(C, tmp, dir)) {
             if (ok == false)
                 out_dir_abort(tmp);

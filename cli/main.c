@@ -18,6 +18,7 @@ static const char usage[] =
     "commands:\n"
     "  run [SCENARIO]   the main job: with no argument, the December 2011 system, phase by\n"
     "                   phase; with a scenario, its analyses (--out DIR: tables, maps)\n"
+    "  report DIR       (re)write DIR/report.html, the offline HTML report of a run's --out\n"
     "  trajectory       fly a missile to a target, to maximum range, or from a burnout state\n"
     "  detect           when each sensor sees, detects and tracks a threat\n"
     "  track            the track filter across the sensors, with impact prediction\n"
@@ -92,6 +93,8 @@ static int dispatch(int argc, char **argv)
         return cmd_sweep(argc - 2, argv + 2);
     if (strcmp(c, "store") == 0)
         return cmd_store(argc - 2, argv + 2);
+    if (strcmp(c, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
     if (strcmp(c, "footprint") == 0)
         return cmd_footprint(argc - 2, argv + 2);
     if (strcmp(c, "serve") == 0)

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* report.h: the offline HTML report of a run's output directory (docs/report.md): the page, its
+ * data as a script, and the browser libraries it needs copied beside it. */
+#ifndef BMD_CLI_REPORT_H
+#define BMD_CLI_REPORT_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+
+/* Write dir/inputs.json: the scenario as loaded (sensors, threats, defended assets), the files
+ * read with their SHA-256, the seed, and every parameter with its source (the scenario's and
+ * those of the catalog entries it uses). scenario_path is the file as given. */
+bool report_inputs_write(const char *C, const bmd_scenario *s, const bmd_catalog *cat,
+                         const char *scenario_path, const char *dir);
+
+/* Write dir/report.html and dir/report/ (its script, style, data and libraries) from what
+ * `bmdsim run --out` wrote in dir (summary.json first). Replaces an earlier report as a whole
+ * (built beside it, then renamed into place). When the browser libraries are not installed,
+ * the page is written without them, says which parts are unavailable, and one warning goes to
+ * stderr; from_run: a missing template is a warning too (no page), else an error. Returns an exit code: EXIT_OK, EXIT_USAGE (dir is not a run's output, or a file in it
+ * is malformed: the message names it) or EXIT_INTERNAL. */
+int report_write(const char *C, const char *dir, bool from_run);
+
+/* The directory of the report's templates and libraries: $BMDSIM_WEB, else the build-time
+ * default (the source tree's web/). */
+const char *report_web_dir(void);
+
+#endif

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The offline HTML report (docs/report.md): bmdsim run SCENARIO --out DIR and bmdsim report DIR
+# write report.html and report/ (data as a script, the page's files, the libraries when installed);
+# the data agree with summary.json and inputs.json; the page's own files name no remote URL;
+# rewriting replaces the report whole; the libraries missing give a warning and a page that says
+# so; bad directories fail with exit 2 and a message naming them.
+set -u
+B=${BMDSIM:-build/bmdsim}
+WEB=${BMDSIM_WEB:-web}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect_fail CODE NEEDLE ARGS...: exit status CODE and NEEDLE on stderr.
+expect_fail() {
+  local code=$1 needle=$2
+  shift 2
+  "$B" "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  if [ "$rc" -ne "$code" ]; then bad "bmdsim $* exited $rc, wanted $code: $(cat "$tmp/err")"; return; fi
+  if ! grep -qF -- "$needle" "$tmp/err"; then bad "bmdsim $*: stderr lacks '$needle': $(cat "$tmp/err")"; return; fi
+  ok
+}
+
+# A small scenario with an include, sensors, a raid of two threats, a defended-area map on a
+# coarse grid and a one-threat feasibility matrix.
+mkdir -p "$tmp/scn/inc"
+cat >"$tmp/scn/inc/areas.yaml" <<'YAML'
+analyses:
+  defended_area:
+    missile: shahab-3
+    launch_areas: [{name: Tabriz, lat_deg: {value: 38.08, source: "test: Tabriz"}, lon_deg: 46.29}]
+    grid_deg: 2
+    region: {lat_min_deg: 34, lat_max_deg: 46, lon_min_deg: 22, lon_max_deg: 40}
+YAML
+cat >"$tmp/scn/small.yaml" <<'YAML'
+name: "report test: a ship in the Black Sea against two Shahab-3"
+seed: 7
+include: inc/areas.yaml
+sensors:
+  - sbirs
+  - tpy-2
+  - id: spy-1d
+    lat_deg: {value: 43.0, source: "test: a notional station"}
+    lon_deg: 34.0
+sites:
+  - name: "Aegis ship, Black Sea"
+    lat_deg: {value: 43.0, source: "test: a notional station"}
+    lon_deg: 34.0
+    interceptor: sm3-ia
+    inventory: {value: 6, source: "test: notional"}
+threats:
+  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], launch_time_s: 0}
+  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], launch_time_s: 20}
+defended_assets:
+  - {name: Ankara, lat_deg: 39.93, lon_deg: 32.86, radius_km: 50, value: 1}
+analyses:
+  feasibility_matrix:
+    bases: [{name: Tabriz, lat_deg: 38.08, lon_deg: 46.29, missile: shahab-3}]
+    targets: [{name: Ankara, lat_deg: 39.93, lon_deg: 32.86}]
+    cues: [ideal, site-radar]
+YAML
+D="$tmp/rep"
+"$B" run "$tmp/scn/small.yaml" --out "$D" --threads 2 >"$tmp/run.txt" 2>"$tmp/err" && ok || bad "run --out: $(cat "$tmp/err")"
+for f in report.html report/data.js report/report.js report/report.css inputs.json summary.json; do
+  [ -s "$D/$f" ] && ok || bad "run --out: $f missing or empty"
+done
+have_libs=0
+[ -f "$WEB/node_modules/cesium/Build/Cesium/Cesium.js" ] && [ -f "$WEB/node_modules/d3-geo/dist/d3-geo.min.js" ] && have_libs=1
+
+# check_data DIR SCENARIO HAVE_LIBS: data.js against summary.json, inputs.json and the files.
+check_data() {
+  /usr/bin/python3 - "$@" <<'PY'
+import hashlib, json, os, re, sys
+d, scn, have = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+errs = []
+txt = open(os.path.join(d, "report/data.js"), encoding="utf-8").read()
+m = re.match(r"(?s)\s*/\*.*?\*/\s*window\.BMD_REPORT = (.*);\s*$", txt)
+if not m:
+    sys.exit("data.js: not 'window.BMD_REPORT = {...};'")
+data = json.loads(m.group(1))
+summ = json.load(open(os.path.join(d, "summary.json")))
+inp = json.load(open(os.path.join(d, "inputs.json")))
+if data["kind"] != "scenario": errs.append("kind %r" % data["kind"])
+ph = data["phases"]
+if len(ph) != 1: errs.append("%d phases, wanted 1" % len(ph))
+p = ph[0]
+res = summ["result"]
+if p["result"] != res: errs.append("phase result differs from summary.json's")
+if len(p["inputs"]["threats"]) != len(res["raid"]["threats_run0"]) or len(res["raid"]["threats_run0"]) != 2:
+    errs.append("threats: inputs %d, summary %d, wanted 2" % (len(p["inputs"]["threats"]), len(res["raid"]["threats_run0"])))
+if len(p["result"]["sites"]) != 1: errs.append("sites")
+if len(p["inputs"]["sensors"]) != 2 or p["inputs"]["early_warning"]["id"] != "sbirs": errs.append("sensors")
+geo = sorted(f[:-8] for f in os.listdir(d) if f.endswith(".geojson"))
+if sorted(p["layers"]) != geo or not geo: errs.append("layers %s, files %s" % (sorted(p["layers"]), geo))
+for k in geo:
+    if p["layers"][k] != json.load(open(os.path.join(d, k + ".geojson"))): errs.append("layer %s differs" % k)
+for k in ("feasibility_matrix", "raid_shots"):
+    if p["tables"].get(k) != open(os.path.join(d, k + ".csv")).read(): errs.append("table %s differs" % k)
+if p["czml"] != json.load(open(os.path.join(d, "scenario.czml"))): errs.append("czml differs")
+if p["inputs"] != inp: errs.append("inputs differ from inputs.json")
+sha = hashlib.sha256(open(scn, "rb").read()).hexdigest()
+if inp["scenario_sha256"] != sha: errs.append("scenario_sha256 %s, wanted %s" % (inp["scenario_sha256"], sha))
+files = [f["path"] for f in inp["files"]]
+if len(files) != 2 or not files[1].endswith("inc/areas.yaml"): errs.append("files %s" % files)
+if inp["files"][1]["sha256"] != hashlib.sha256(open(files[1], "rb").read()).hexdigest(): errs.append("include's SHA-256")
+if inp["seed"] != 7: errs.append("seed %r" % inp["seed"])
+srcs = {q["field"]: q["source"] for q in inp["parameters"]}
+if srcs.get("sites[0].inventory") != "test: notional": errs.append("scenario parameter source: %s" % srcs)
+if srcs.get("analyses.defended_area.launch_areas[0].lat_deg") not in (None, "test: Tabriz") and "test: Tabriz" not in srcs.values():
+    errs.append("include's parameter source missing")
+ids = {(c["kind"], c["id"]) for c in inp["catalog"]}
+for want in (("missile", "shahab-3"), ("interceptor", "sm3-ia"), ("radar", "tpy-2"), ("early-warning", "sbirs")):
+    if want not in ids: errs.append("catalog entry %s missing" % (want,))
+for c in inp["catalog"]:
+    if not c["parameters"] or any(not q["source"] for q in c["parameters"]): errs.append("catalog %s: values without source" % c["id"])
+if data["assets"]["map2d"] != have or data["assets"]["globe"] != have: errs.append("assets %s, libraries installed: %s" % (data["assets"], have))
+for f in ("report/lib/d3-geo.min.js", "report/lib/world.js", "report/cesium/Cesium.js",
+          "report/cesium/Assets/Textures/NaturalEarthII/tilemapresource.xml", "report/cesium/Widgets/widgets.css"):
+    if os.path.exists(os.path.join(d, f)) != have: errs.append("%s: present %s, libraries %s" % (f, not have, have))
+if errs:
+    sys.exit("; ".join(errs))
+PY
+}
+check_data "$D" "$tmp/scn/small.yaml" "$have_libs" && ok || bad "report data (above)"
+
+# The page's own files: no remote URL (the SVG namespace is a name, not a request), and the
+# globe configured for bundled imagery only.
+urls=$(grep -ohE "https?://[^\"' )]*" "$D/report.html" "$D/report/report.js" "$D/report/report.css" "$D/report/data.js" |
+  grep -vx 'http://www.w3.org/2000/svg' || true)
+[ -z "$urls" ] && ok || bad "remote URLs in the page: $urls"
+cat "$D/report.html" "$D/report/report.js" >"$tmp/page.txt"
+for needle in "TileMapServiceImageryProvider" "Assets/Textures/NaturalEarthII" "geocoder: false" \
+              "baseLayerPicker: false" "EllipsoidTerrainProvider" "class: 'layer-toggle'" \
+              "'data-layer'" 'id="map2d"' 'id="globe"' "BMD_STATUS" "bmdsim serve DIR"; do
+  grep -qF -- "$needle" "$tmp/page.txt" && ok || bad "page lacks $needle"
+done
+for needle in "Ion.defaultAccessToken" "createWorldImagery" "BingMaps" "IonImageryProvider" "createWorldTerrain"; do
+  grep -qF -- "$needle" "$D/report/report.js" && bad "page uses $needle" || ok
+done
+
+# bmdsim report DIR rewrites it whole: same data, nothing left beside it.
+cp "$D/report/data.js" "$tmp/data1.js"
+"$B" report "$D" >"$tmp/out" 2>"$tmp/err" && ok || bad "report DIR: $(cat "$tmp/err")"
+cmp -s "$D/report/data.js" "$tmp/data1.js" && ok || bad "report DIR: data.js differs from run --out's"
+ls -a "$D" | grep -q '^\.report' && bad "report DIR: left $(ls -a "$D" | grep '^\.report')" || ok
+[ -s "$D/report.html" ] && ok || bad "report DIR: no report.html"
+
+# Without the libraries: the page is written, says so, and one warning goes to stderr.
+mkdir -p "$tmp/web0"
+cp -r "$WEB/report" "$tmp/web0/"
+BMDSIM_WEB="$tmp/web0" "$B" report "$D" >"$tmp/out" 2>"$tmp/err" && ok || bad "report without libraries: $(cat "$tmp/err")"
+[ "$(grep -c 'not installed' "$tmp/err")" -eq 1 ] && ok || bad "report without libraries: wanted one warning: $(cat "$tmp/err")"
+check_data "$D" "$tmp/scn/small.yaml" 0 && ok || bad "report without libraries (above)"
+grep -qF "bash scripts/web.sh" "$D/report/report.js" && ok || bad "page does not say how to install"
+"$B" report "$D" 2>/dev/null && check_data "$D" "$tmp/scn/small.yaml" "$have_libs" && ok || bad "report back with libraries"
+# run --out with no templates at all: the other outputs stand, a warning, no page.
+BMDSIM_WEB="$tmp/none" "$B" run "$tmp/scn/small.yaml" --out "$tmp/out2" --threads 2 >/dev/null 2>"$tmp/err" && ok || bad "run without templates: $(cat "$tmp/err")"
+[ -s "$tmp/out2/summary.json" ] && [ ! -e "$tmp/out2/report.html" ] && grep -q 'warning: no report.html' "$tmp/err" && ok ||
+  bad "run without templates: $(ls "$tmp/out2" 2>&1) $(cat "$tmp/err")"
+
+# Bad directories.
+expect_fail 2 '/nonexistent: not a directory' report /nonexistent
+mkdir -p "$tmp/empty"
+expect_fail 2 'no summary.json' report "$tmp/empty"
+[ -z "$(ls -A "$tmp/empty")" ] && ok || bad "report of an empty directory wrote $(ls -A "$tmp/empty")"
+mkdir -p "$tmp/broken" && printf '{"result": {\n  "sites": [1, \n' >"$tmp/broken/summary.json"
+expect_fail 2 'summary.json:3: malformed JSON' report "$tmp/broken"
+mkdir -p "$tmp/other" && echo '{"x": 1}' >"$tmp/other/summary.json"
+expect_fail 2 'neither "result"' report "$tmp/other"
+cp -r "$D" "$tmp/badgeo" && echo '{"type": ' >"$tmp/badgeo/$(cd "$D" && ls *.geojson | head -1)"
+cp "$tmp/badgeo/report/data.js" "$tmp/data2.js"
+expect_fail 2 '.geojson:' report "$tmp/badgeo"
+cmp -s "$tmp/badgeo/report/data.js" "$tmp/data2.js" && ok || bad "a failed report changed the old one"
+expect_fail 2 'expected one directory' report
+expect_fail 2 'expected one directory' report "$D" "$D"
+BMDSIM_WEB="$tmp/none" expect_fail 2 'template' report "$D"
+"$B" report --help | grep -q 'usage: bmdsim report DIR' && ok || bad "report --help"
+
+echo "report: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
