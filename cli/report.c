@@ -65,6 +65,21 @@ static bool used_add(used *u, const void *p)
     return true;
 }
 
+/* A catalog file's path from the catalog's directory when it lies under it (the report names
+ * no directory of the machine that wrote it), else as loaded. */
+static const char *catalog_rel(const char *file)
+{
+    if (!file)
+        return "";
+    const char *d = bmd_data_dir();
+    size_t n = strlen(d);
+    while (n > 1 && d[n - 1] == '/')
+        n--;
+    if (strncmp(file, d, n) == 0 && file[n] == '/')
+        return file + n + 1;
+    return file;
+}
+
 static void add_missile(cJSON *arr, used *u, const bmd_missile *m)
 {
     if (!used_add(u, m))
@@ -73,7 +88,7 @@ static void add_missile(cJSON *arr, used *u, const bmd_missile *m)
     cJSON_AddStringToObject(e, "kind", m->interceptor ? "interceptor" : "missile");
     cJSON_AddStringToObject(e, "id", m->v.id);
     cJSON_AddStringToObject(e, "name", m->v.name);
-    cJSON_AddStringToObject(e, "file", m->file ? m->file : "");
+    cJSON_AddStringToObject(e, "file", catalog_rel(m->file));
     cJSON_AddBoolToObject(e, "notional", m->notional);
     cJSON_AddItemToObject(e, "parameters", params_json(m->params, m->n_params));
     cJSON_AddItemToArray(arr, e);
@@ -88,7 +103,7 @@ static void add_sensor(cJSON *arr, used *u, const bmd_sensor_entry *se)
     cJSON_AddStringToObject(e, "id", se->kind == BMD_SENSOR_RADAR ? se->radar.id : se->ew.id);
     cJSON_AddStringToObject(e, "name",
                             se->kind == BMD_SENSOR_RADAR ? se->radar.name : se->ew.name);
-    cJSON_AddStringToObject(e, "file", se->file ? se->file : "");
+    cJSON_AddStringToObject(e, "file", catalog_rel(se->file));
     cJSON_AddBoolToObject(e, "notional", false);
     cJSON_AddItemToObject(e, "parameters", params_json(se->params, se->n_params));
     cJSON_AddItemToArray(arr, e);

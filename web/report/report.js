@@ -502,7 +502,7 @@
     if (location.protocol === 'file:') {
       STATUS.globe = 'unavailable';
       msg.hidden = false;
-      msg.innerHTML = 'The 3D globe needs the page served over http (browsers refuse the web workers and map textures it uses from <code>file://</code>). Open with: <code>bmdsim serve DIR</code>, then the address it prints. Everything else on this page works from the file.';
+      msg.innerHTML = 'The 3D globe needs the page served over http: CesiumJS reads its imagery and tables with requests that browsers refuse to pages opened from <code>file://</code>. Open with: <code>bmdsim serve DIR</code>, then the address it prints. Everything else on this page works from the file.';
       return;
     }
     $('globe-note').textContent = 'Threats, interceptor fly-outs (schematic straight lines from the site to the intercept point) and intercept points over time, from the run\'s CZML (scenario.czml, or built from the trajectory tables). Imagery: Natural Earth II, bundled with CesiumJS. Drag to turn the globe; the timeline below it plays the raid.';
@@ -684,7 +684,7 @@
       var k = r.missile + ', ' + r.base + ' → ' + r.target;
       if (threats.indexOf(k) < 0) threats.push(k);
     });
-    $('matrix-note').textContent = 'Can each site engage each threat under each cue (assumption set of how the defence first learns of the launch)? ✓: an intercept window exists (earliest intercept, s after launch; altitude, km); ✗: why not. From feasibility_matrix.csv.';
+    $('matrix-note').textContent = 'Can each site engage each threat under each cue (assumption set of how the defence first learns of the launch)? ✓: an intercept window exists, with the earliest intercept in s after the threat's launch (hover for its altitude and closing speed); ✗: none (hover for why). From feasibility_matrix.csv.';
     delays.forEach(function (dl) {
       box.appendChild(el('h3', null, 'Extra launch delay ' + dl + ' s'));
       var t = el('table', { class: 'matrix' });
@@ -815,7 +815,7 @@
       box.appendChild(el('h3', null, 'Catalog entries used, each value with its source'));
       inp.catalog.forEach(function (c) {
         var d = el('details');
-        d.appendChild(el('summary', null, c.kind + ' ' + c.id + ': ' + c.name + (c.notional ? ' (notional)' : '') + ' — ' + c.parameters.length + ' values'));
+        d.appendChild(el('summary', null, c.kind + ' ' + c.id + ': ' + c.name + (c.notional ? ' (notional)' : '') + ' — ' + c.parameters.length + ' values, catalog file ' + c.file));
         d.appendChild(table(['field', 'value', 'source'], c.parameters.map(function (p) { return [p.field, p.value === null ? '–' : p.value, p.source]; })));
         box.appendChild(d);
       });
