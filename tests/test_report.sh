@@ -132,6 +132,12 @@ check_data "$D" "$tmp/scn/small.yaml" "$have_libs" && ok || bad "report data (ab
 urls=$(grep -ohE "https?://[^\"' )]*" "$D/report.html" "$D/report/report.js" "$D/report/report.css" "$D/report/data.js" |
   grep -vx 'http://www.w3.org/2000/svg' || true)
 [ -z "$urls" ] && ok || bad "remote URLs in the page: $urls"
+# The page's script parses (node, where installed: the set-up installs it with the libraries).
+if command -v node >/dev/null 2>&1; then
+  node --check "$D/report/report.js" 2>"$tmp/err" && ok || bad "report.js does not parse: $(cat "$tmp/err")"
+else
+  echo "report: node not installed, report.js's syntax not checked" >&2
+fi
 cat "$D/report.html" "$D/report/report.js" >"$tmp/page.txt"
 for needle in "TileMapServiceImageryProvider" "Assets/Textures/NaturalEarthII" "geocoder: false" \
               "baseLayerPicker: false" "EllipsoidTerrainProvider" "class: 'layer-toggle'" \

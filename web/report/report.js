@@ -684,7 +684,7 @@
       var k = r.missile + ', ' + r.base + ' → ' + r.target;
       if (threats.indexOf(k) < 0) threats.push(k);
     });
-    $('matrix-note').textContent = 'Can each site engage each threat under each cue (assumption set of how the defence first learns of the launch)? ✓: an intercept window exists, with the earliest intercept in s after the threat's launch (hover for its altitude and closing speed); ✗: none (hover for why). From feasibility_matrix.csv.';
+    $('matrix-note').textContent = 'Can each site engage each threat under each cue (assumption set of how the defence first learns of the launch)? ✓: an intercept window exists, with the earliest intercept in s after the threat\'s launch (hover for its altitude and closing speed); ✗: none (hover for why). From feasibility_matrix.csv.';
     delays.forEach(function (dl) {
       box.appendChild(el('h3', null, 'Extra launch delay ' + dl + ' s'));
       var t = el('table', { class: 'matrix' });
