@@ -48,7 +48,7 @@ PY
 # Usage and help.
 "$B" --version | grep -q '^bmdsim [0-9]' && ok || bad "--version"
 "$B" --help | grep -q 'trajectory' && ok || bad "--help"
-for c in run trajectory catalog atmosphere detect track feasibility threshold engage footprint store serve sweep; do
+for c in run trajectory catalog atmosphere detect track feasibility threshold engage footprint store serve sweep report; do
   "$B" "$c" --help | grep -q "usage: bmdsim $c" && ok || bad "$c --help"
 done
 expect_fail 2 'unknown command "fly"' fly

@@ -524,9 +524,23 @@
           infoBox: true, selectionIndicator: true, animation: true, timeline: true
         });
         viewer.scene.globe.enableLighting = false;
+        window.BMD_VIEWER = viewer; /* for tests and the browser's console */
         showGlobePhase(currentPhase);
       } catch (e) { STATUS.globe = 'error'; fail('globe', e); }
     });
+  }
+
+  /* The rectangle (west, south, east, north; deg) the globe opens on: the threats, sites and
+   * radars of the phase, with a margin. */
+  function viewRect(ph) {
+    var w = 180, e = -180, so = 90, n = -90;
+    function add(lon, lat) { w = Math.min(w, lon); e = Math.max(e, lon); so = Math.min(so, lat); n = Math.max(n, lat); }
+    ph.tracks.forEach(function (t) { t.pts.forEach(function (p) { add(p[1], p[2]); }); });
+    var d = layerData(ph);
+    d.sites.concat(d.sensors, d['launch-areas']).forEach(function (p) { add(p.lon, p.lat); });
+    if (w > e) return [-30, 25, 60, 72];
+    var pad = Math.max(4, 0.15 * Math.max(e - w, n - so));
+    return [Math.max(-180, w - pad), Math.max(-85, so - pad), Math.min(180, e + pad), Math.min(85, n + pad)];
   }
 
   function showGlobePhase(ph) {
@@ -539,7 +553,8 @@
       if (mine !== globeLoad) return;
       viewer.dataSources.add(ds);
       viewer.clock.shouldAnimate = false;
-      viewer.camera.flyTo({ destination: C.Rectangle.fromDegrees(-30, 25, 60, 72), duration: 0 });
+      var r = viewRect(ph);
+      viewer.camera.flyTo({ destination: C.Rectangle.fromDegrees(r[0], r[1], r[2], r[3]), duration: 0 });
       loaded = true;
     }).catch(function (e) { STATUS.globe = 'error'; fail('globe', e); });
     if (STATUS.globe === 'ready') return;
