@@ -31,7 +31,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-SCENARIO = os.path.join(REPO, "scenarios", "phase1-iran-raid.yaml")
+SCENARIO = os.path.join(REPO, "scenarios", "phase3-iran-raid-10.yaml")
 
 
 def fail(code, msg):
@@ -41,7 +41,7 @@ def fail(code, msg):
 
 def parse_args(argv):
     build = os.path.join(REPO, "build")
-    runs, repeats, quick = 100000, 3, False
+    runs, repeats, quick = 2000000, 3, False
     i = 0
     while i < len(argv):
         a = argv[i]
