@@ -201,7 +201,12 @@ A=("$P4" --threats raid --site Redzikowo,Deveselu --burnout-speed-km-s 3:6:1 --c
 cmp -s "$tmp/t1.csv" "$tmp/t2.csv" && ok || bad "1 and 2 threads give different rows"
 cmp -s "$tmp/t1.csv" "$tmp/t3.csv" && ok || bad "chunks of 2 and 7 give different rows"
 [ "$(wc -l <"$tmp/t1.csv")" -eq $((1 + 16 * 2 * 5)) ] && ok || bad "16 cases x 2 sites x 5 threats"
+t0=$(date +%s%N)
 "$B" sweep "${A[@]}" --chunk 2 --format json >"$tmp/ref.json" 2>"$tmp/err" || bad "json: $(cat "$tmp/err")"
+# The kills below are drawn inside this run's duration, so that they land in the sweep on a fast
+# machine as on a slow one (a fixed 0.2 to 5 s window missed it on a quiet CI machine).
+T_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$T_ms" -ge 200 ] || T_ms=200
 
 section "kill -9 and resume"
 seed=${BMD_TEST_SEED:-$RANDOM}
@@ -221,17 +226,17 @@ for k in 1 2 3 4 5; do
   "$B" sweep "${A[@]}" --chunk 2 --db "$db" "${resume[@]}" >/dev/null 2>"$tmp/kerr" &
   child=$!
   if [ $k -le 3 ]; then
-    # A random moment from the start: 0.2 to 5 s (loading, the threats, a table, a commit).
-    ms=$((200 + RANDOM % 4801))
+    # A random moment from the start, 10% to 90% of an uninterrupted run's time.
+    ms=$((T_ms / 10 + RANDOM % (T_ms * 8 / 10 + 1)))
     sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
   else
-    # Surely inside the cases: once a new chunk is committed, 0 to 0.5 s later.
+    # Surely inside the cases: once a new chunk is committed, 0 to 50 ms later.
     for _ in $(seq 1 600); do
       [ "$(cases "$db")" -gt "$prev" ] && break
       kill -0 "$child" 2>/dev/null || break
       sleep 0.05
     done
-    ms=$((RANDOM % 501))
+    ms=$((RANDOM % 51))
     sleep "$(printf '0.%03d' "$ms")"
     ms="a commit + $ms"
   fi
