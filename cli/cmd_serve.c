@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -539,17 +540,25 @@ static bool conn_write(server *s, conn *c)
 {
     for (;;) {
         if (c->out_off == c->out_len) {
-            if (c->file_fd >= 0 && c->file_left > 0) {
-                size_t want = c->file_left < (off_t)sizeof c->out ? (size_t)c->file_left
-                                                                    : sizeof c->out;
-                ssize_t r = read(c->file_fd, c->out, want);
-                if (r <= 0) /* the file shrank or failed: the length sent cannot be kept */
-                    return false;
-                c->out_off = 0;
-                c->out_len = (size_t)r;
-                c->file_left -= r;
+            c->out_off = 0;
+            c->out_len = 0;
+        }
+        /* Fill the buffer from the file behind what is queued (the head, on the first pass), so
+         * that the head and the first bytes go out in one send: a small head sent alone, then
+         * the body, waits on the client's delayed acknowledgement (about 40 ms an answer). */
+        if (c->out_off == 0 && c->out_len < sizeof c->out && c->file_fd >= 0 &&
+            c->file_left > 0) {
+            size_t room = sizeof c->out - c->out_len;
+            size_t want = c->file_left < (off_t)room ? (size_t)c->file_left : room;
+            ssize_t r = read(c->file_fd, c->out + c->out_len, want);
+            if (r < 0 && errno == EINTR)
                 continue;
-            }
+            if (r <= 0) /* the file shrank or failed: the length sent cannot be kept */
+                return false;
+            c->out_len += (size_t)r;
+            c->file_left -= r;
+        }
+        if (c->out_off == c->out_len) {
             if (c->file_fd >= 0) {
                 close(c->file_fd);
                 c->file_fd = -1;
@@ -655,6 +664,10 @@ static int serve_loop(server *s, int lfd)
                     close(fd);
                     continue;
                 }
+                /* Each answer is queued whole before it is sent: no need to hold back its
+                 * last segment until the previous one is acknowledged (Nagle). */
+                int one = 1;
+                setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
                 c->fd = fd;
                 c->file_fd = -1;
                 c->st = ST_READ;

@@ -24,10 +24,13 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
+  var numberFormats = {}; /* one Intl.NumberFormat per number of decimals: making one is slow */
   function fmt(v, d) {
     if (v === null || v === undefined || (typeof v === 'number' && !isFinite(v))) return '–';
     if (typeof v !== 'number') return String(v);
-    return v.toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
+    var f = numberFormats[d];
+    if (!f) f = numberFormats[d] = new Intl.NumberFormat('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d });
+    return f.format(v);
   }
   function fail(part, err) {
     STATUS.errors.push(part + ': ' + (err && err.message ? err.message : String(err)));
@@ -330,37 +333,50 @@
     return f;
   }
 
+  /* The projected outline of a GeoJSON object, computed once per object: the projection is fixed,
+   * and projecting and clipping the world's coastlines is most of the cost of a draw (a layer
+   * toggle redraws from these). */
+  var projected = new WeakMap();
+  function outline(obj) {
+    var p = projected.get(obj);
+    if (!p) {
+      p = new Path2D();
+      d3.geoPath(projection, p)(obj);
+      projected.set(obj, p);
+    }
+    return p;
+  }
+
   function drawMap() {
     if (!world || !mapPhase) return;
     try {
       var canvas = document.querySelector('#map2d canvas');
       var ctx = canvas.getContext('2d');
       var W = canvas.width, H = canvas.height;
-      var path = d3.geoPath(projection, ctx);
       ctx.clearRect(0, 0, W, H);
       ctx.fillStyle = '#dce9f5';
       ctx.fillRect(0, 0, W, H);
-      ctx.beginPath(); path(d3.geoGraticule10()); ctx.strokeStyle = 'rgba(80,100,130,0.25)'; ctx.lineWidth = 0.6; ctx.stroke();
-      ctx.beginPath(); path(world.land); ctx.fillStyle = '#f3f1ea'; ctx.fill();
-      ctx.beginPath(); path(world.borders); ctx.strokeStyle = '#b9b4a8'; ctx.lineWidth = 0.6; ctx.stroke();
-      ctx.beginPath(); path(world.land); ctx.strokeStyle = '#8d99a6'; ctx.lineWidth = 0.7; ctx.stroke();
+      ctx.strokeStyle = 'rgba(80,100,130,0.25)'; ctx.lineWidth = 0.6; ctx.stroke(outline(world.graticule));
+      ctx.fillStyle = '#f3f1ea'; ctx.fill(outline(world.land));
+      ctx.strokeStyle = '#b9b4a8'; ctx.lineWidth = 0.6; ctx.stroke(outline(world.borders));
+      ctx.strokeStyle = '#8d99a6'; ctx.lineWidth = 0.7; ctx.stroke(outline(world.land));
       var d = mapPhase.data;
       LAYERS.forEach(function (L) {
         if (!layerOn[L.id] || !hasData(d[L.id])) return;
         var v = d[L.id];
         if (L.id === 'threat-tracks') {
           v.forEach(function (t) {
-            ctx.beginPath();
-            path({ type: 'LineString', coordinates: t.pts.map(function (p) { return [p[1], p[2]]; }) });
-            ctx.strokeStyle = t.color; ctx.lineWidth = 2; ctx.stroke();
+            if (!t._bmdLine) t._bmdLine = { type: 'LineString', coordinates: t.pts.map(function (p) { return [p[1], p[2]]; }) };
+            ctx.strokeStyle = t.color; ctx.lineWidth = 2; ctx.stroke(outline(t._bmdLine));
             var last = t.pts[t.pts.length - 1];
             var q = last && projection([last[1], last[2]]);
             if (q) { ctx.beginPath(); ctx.moveTo(q[0] - 4, q[1] - 4); ctx.lineTo(q[0] + 4, q[1] + 4); ctx.moveTo(q[0] + 4, q[1] - 4); ctx.lineTo(q[0] - 4, q[1] + 4); ctx.stroke(); }
           });
         } else if (L.id === 'defended-assets') {
           v.forEach(function (a) {
-            ctx.beginPath(); path(d3.geoCircle().center([a.lon, a.lat]).radius(a.r / 111.195)());
-            ctx.fillStyle = L.color; ctx.fill(); ctx.strokeStyle = L.stroke; ctx.lineWidth = 1; ctx.stroke();
+            if (!a._bmdCircle) a._bmdCircle = d3.geoCircle().center([a.lon, a.lat]).radius(a.r / 111.195)();
+            var o = outline(a._bmdCircle);
+            ctx.fillStyle = L.color; ctx.fill(o); ctx.strokeStyle = L.stroke; ctx.lineWidth = 1; ctx.stroke(o);
             label(ctx, a.lon, a.lat, a.name, '#7a3800', 8, 12);
           });
         } else if (L.kind === 'dot') {
@@ -377,11 +393,11 @@
         } else {
           v.forEach(function (fc) {
             (fc.features || [fc]).forEach(function (f) {
-              ctx.beginPath(); path(rewind(f));
+              var o = outline(rewind(f));
               var g = f.geometry && f.geometry.type;
               if (L.kind === 'fill' && g !== 'LineString' && g !== 'MultiLineString') {
-                ctx.fillStyle = L.color; ctx.fill(); ctx.strokeStyle = L.stroke; ctx.lineWidth = 1; ctx.stroke();
-              } else { ctx.strokeStyle = L.color === undefined ? '#000' : (L.stroke || L.color); ctx.lineWidth = 1.6; ctx.stroke(); }
+                ctx.fillStyle = L.color; ctx.fill(o); ctx.strokeStyle = L.stroke; ctx.lineWidth = 1; ctx.stroke(o);
+              } else { ctx.strokeStyle = L.color === undefined ? '#000' : (L.stroke || L.color); ctx.lineWidth = 1.6; ctx.stroke(o); }
             });
           });
         }
@@ -396,6 +412,15 @@
           ctx.fillStyle = '#222'; ctx.font = '12px DejaVu Sans, Arial'; ctx.fillText('1000 km', 30, H - 30);
         }
       }
+      if (STATUS.map2d !== 'drawn') {
+        /* When the map was first drawn, and when that frame was shown (the first animation
+         * frame after it), in ms from navigation start: for tests and BMD_STATUS readers. */
+        STATUS.map2d_ms = performance.now();
+        requestAnimationFrame(function () {
+          STATUS.map2d_shown_ms = performance.now();
+          if (mapShown) { var f = mapShown; mapShown = null; f(); }
+        });
+      }
       STATUS.map2d = 'drawn';
     } catch (e) {
       STATUS.map2d = 'error';
@@ -409,6 +434,13 @@
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.85)';
     ctx.strokeText(text, q[0] + dx, q[1] + dy);
     ctx.fillStyle = color; ctx.fillText(text, q[0] + dx, q[1] + dy);
+  }
+
+  /* Called once, after the map's first frame is shown (or at once when there is no map). */
+  var mapShown = null;
+  function afterMapShown(f) {
+    if (STATUS.map2d === 'pending' && R.assets.map2d) mapShown = f;
+    else f();
   }
 
   function initMap() {
@@ -426,13 +458,15 @@
         var w = window.BMD_WORLD;
         world = {
           land: topojson.merge(w, w.objects.countries.geometries),
-          borders: topojson.mesh(w, w.objects.countries, function (a, b) { return a !== b; })
+          borders: topojson.mesh(w, w.objects.countries, function (a, b) { return a !== b; }),
+          graticule: d3.geoGraticule10()
         };
         var canvas = document.querySelector('#map2d canvas');
 
         /* Europe and the North Atlantic, from Newfoundland to the Caspian, Morocco to Svalbard. */
         projection = d3.geoConicConformal().rotate([-10, 0]).parallels([35, 65])
-          .fitExtent([[8, 8], [canvas.width - 8, canvas.height - 8]], { type: 'MultiPoint', coordinates: [[-50, 40], [58, 32], [-40, 66], [20, 76], [60, 60], [10, 29]] });
+          .fitExtent([[8, 8], [canvas.width - 8, canvas.height - 8]], { type: 'MultiPoint', coordinates: [[-50, 40], [58, 32], [-40, 66], [20, 76], [60, 60], [10, 29]] })
+          .clipExtent([[0, 0], [canvas.width, canvas.height]]);
 
         drawMap();
       } catch (e) { STATUS.map2d = 'error'; fail('map2d', e); }
@@ -511,6 +545,12 @@
     css.rel = 'stylesheet';
     css.href = 'report/cesium/Widgets/widgets.css';
     document.head.appendChild(css);
+    /* CesiumJS (6 MB of script, then a WebGL context) is loaded only after the 2D map has been
+     * shown, so that it does not hold the page's one thread while the map waits. */
+    afterMapShown(function () { setTimeout(loadGlobe, 0); });
+  }
+
+  function loadGlobe() {
     loadScripts(['report/cesium/Cesium.js'], function (err) {
       if (err) { STATUS.globe = 'error'; fail('globe', err); return; }
       try {
@@ -521,8 +561,17 @@
           terrainProvider: new C.EllipsoidTerrainProvider(),
           baseLayerPicker: false, geocoder: false, homeButton: false, sceneModePicker: false,
           navigationHelpButton: false, fullscreenButton: false, vrButton: false,
-          infoBox: true, selectionIndicator: true, animation: true, timeline: true
+          infoBox: true, selectionIndicator: true, animation: true, timeline: true,
+          /* Draw a frame only when something changed (the camera, the clock, a tile): an idle
+           * globe then costs nothing, which matters where WebGL runs in software. */
+          requestRenderMode: true,
+          msaaSamples: 1, skyBox: false
         });
+        viewer.scene.moon = undefined;
+        viewer.scene.sun = undefined;
+        viewer.scene.skyAtmosphere.show = false;
+        viewer.scene.globe.showGroundAtmosphere = false;
+        viewer.scene.fog.enabled = false;
         viewer.scene.globe.enableLighting = false;
         window.BMD_VIEWER = viewer; /* for tests and the browser's console */
         showGlobePhase(currentPhase);
@@ -556,10 +605,12 @@
       var r = viewRect(ph);
       viewer.camera.flyTo({ destination: C.Rectangle.fromDegrees(r[0], r[1], r[2], r[3]), duration: 0 });
       loaded = true;
+      viewer.scene.requestRender();
     }).catch(function (e) { STATUS.globe = 'error'; fail('globe', e); });
     if (STATUS.globe === 'ready') return;
     var onRender = function () {
       if (loaded && viewer.scene.globe.tilesLoaded) {
+        STATUS.globe_ms = performance.now();
         STATUS.globe = 'ready';
         viewer.scene.postRender.removeEventListener(onRender);
       }
