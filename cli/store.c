@@ -4,28 +4,23 @@
 #include "store.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "cli.h"
+#include "db.h"
 
 /* The store's format: study.format. A later format must still read this one or refuse it. */
 #define STORE_FORMAT 1
 
 struct store {
-    sqlite3 *db;
-    char path[1024];
-    const char *opt;  /* prefix of error messages: "--db: " for engage, "" for export */
-    bool writer;
-    bool wal;         /* switched to the write-ahead log (at the first write) */
+    db_conn c;
     int n_threats;
 };
 
@@ -160,22 +155,6 @@ void store_sha256_text(const char *text, char hex[65])
 
 /* ---- SQLite ---- */
 
-static void db_error(const char *cmd, const store *s, const char *what)
-{
-    cli_error(cmd, "%s%s: %s: %s", s->opt, s->path, what, sqlite3_errmsg(s->db));
-}
-
-static bool db_exec(const char *cmd, const store *s, const char *sql, const char *what)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        cli_error(cmd, "%s%s: %s: %s", s->opt, s->path, what, msg ? msg : sqlite3_errmsg(s->db));
-        sqlite3_free(msg);
-        return false;
-    }
-    return true;
-}
-
 static const char schema[] =
     "CREATE TABLE study ("
     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -202,46 +181,17 @@ static const char schema[] =
     "  leaks INTEGER NOT NULL,"
     "  PRIMARY KEY (first_run, threat)) WITHOUT ROWID;";
 
-/* Durability (docs/store.md): synchronous FULL, every commit on disk. Connection settings
- * only: nothing is written until the first write (db_wal). */
-static bool db_setup(const char *cmd, store *s)
-{
-    sqlite3_busy_timeout(s->db, 10000);
-    sqlite3_extended_result_codes(s->db, 1);
-    const char *what = "not an SQLite database (or unreadable)";
-    return db_exec(cmd, s, "PRAGMA synchronous=FULL", what) &&
-           db_exec(cmd, s, "PRAGMA foreign_keys=ON", what);
-}
-
-/* The write-ahead log, switched on before the first write of this connection (it writes the
- * database header: a refused --resume, which writes nothing, leaves the file as it was). */
-static bool db_wal(const char *cmd, store *s)
-{
-    if (s->wal)
-        return true;
-    if (!db_exec(cmd, s, "PRAGMA journal_mode=WAL", "not an SQLite database (or unreadable)"))
-        return false;
-    s->wal = true;
-    return true;
-}
-
-static bool db_open(const char *cmd, const char *path, int flags, store **out)
+/* A new connection to the store at path (db.h: synchronous FULL, every commit on disk). */
+static bool store_connect(const char *cmd, const char *path, bool writer, const char *opt,
+                          store **out)
 {
     store *s = calloc(1, sizeof *s);
     if (!s) {
         cli_error(cmd, "out of memory");
         return false;
     }
-    snprintf(s->path, sizeof s->path, "%s", path);
-    s->opt = "--db: ";
-    s->writer = true;
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot open");
-        store_close(s);
-        return false;
-    }
-    if (!db_setup(cmd, s)) {
-        store_close(s);
+    if (!db_open(cmd, path, writer, opt, &s->c)) {
+        free(s);
         return false;
     }
     *out = s;
@@ -250,18 +200,18 @@ static bool db_open(const char *cmd, const char *path, int flags, store **out)
 
 static bool db_begin_study(const char *cmd, store *s, const store_study *st)
 {
-    if (!db_wal(cmd, s))
+    if (!db_wal(cmd, &s->c))
         return false;
-    if (!db_exec(cmd, s, "BEGIN IMMEDIATE", "cannot begin a transaction") ||
-        !db_exec(cmd, s, schema, "cannot create the tables"))
+    if (!db_exec(cmd, &s->c, "BEGIN IMMEDIATE", "cannot begin a transaction") ||
+        !db_exec(cmd, &s->c, schema, "cannot create the tables"))
         goto fail;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "INSERT INTO study (id, format, scenario_path, scenario_sha256, seed,"
                            " bmdsim_version, runs_requested, chunk_runs, ci_width, threats)"
                            " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &q, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot record the study");
+        db_error(cmd, &s->c, "cannot record the study");
         goto fail;
     }
     char seed[24];
@@ -281,34 +231,23 @@ static bool db_begin_study(const char *cmd, store *s, const store_study *st)
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {
-        db_error(cmd, s, "cannot record the study");
+        db_error(cmd, &s->c, "cannot record the study");
         goto fail;
     }
-    if (!db_exec(cmd, s, "COMMIT", "cannot commit the study"))
+    if (!db_exec(cmd, &s->c, "COMMIT", "cannot commit the study"))
         goto fail;
     s->n_threats = st->n_threats;
     return true;
 fail:
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(s->c.db, "ROLLBACK", NULL, NULL, NULL);
     return false;
 }
 
 bool store_create(const char *cmd, const char *path, const store_study *study, store **out)
 {
     *out = NULL;
-    /* Create the file exclusively: an existing file (even an empty one) is never reused. */
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            cli_error(cmd, "--db: %s exists: add --resume to continue its study, or name a new "
-                      "file (a store is never appended to or overwritten)", path);
-        else
-            cli_error(cmd, "--db: %s: cannot create: %s", path, strerror(errno));
-        return false;
-    }
-    close(fd);
     store *s = NULL;
-    if (!db_open(cmd, path, SQLITE_OPEN_READWRITE, &s))
+    if (!db_create_file(cmd, path, "study") || !store_connect(cmd, path, true, "--db: ", &s))
         return false;
     if (!db_begin_study(cmd, s, study)) {
         store_close(s);
@@ -322,20 +261,20 @@ bool store_create(const char *cmd, const char *path, const store_study *study, s
 static bool read_study(const char *cmd, store *s, store_study *st)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT format, scenario_path, scenario_sha256, seed, bmdsim_version,"
                            " runs_requested, chunk_runs, ci_width, threats FROM study WHERE id = 1",
                            -1, &q, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "not a bmdsim study (expected the tables study, chunk, chunk_threat)");
+        db_error(cmd, &s->c, "not a bmdsim study (expected the tables study, chunk, chunk_threat)");
         return false;
     }
     bool ok = false;
     if (sqlite3_step(q) != SQLITE_ROW) {
-        cli_error(cmd, "%s%s: not a bmdsim study (its table study has no row)", s->opt, s->path);
+        cli_error(cmd, "%s%s: not a bmdsim study (its table study has no row)", s->c.opt, s->c.path);
         goto out;
     }
     if (sqlite3_column_int(q, 0) != STORE_FORMAT) {
-        cli_error(cmd, "%s%s: store format %d, expected %d", s->opt, s->path,
+        cli_error(cmd, "%s%s: store format %d, expected %d", s->c.opt, s->c.path,
                   sqlite3_column_int(q, 0), STORE_FORMAT);
         goto out;
     }
@@ -350,7 +289,7 @@ static bool read_study(const char *cmd, store *s, store_study *st)
     errno = 0;
     unsigned long long seed = t ? strtoull(t, &end, 10) : 0;
     if (!t || !*t || *end || errno) {
-        cli_error(cmd, "%s%s: study.seed \"%s\": expected a non-negative integer", s->opt, s->path,
+        cli_error(cmd, "%s%s: study.seed \"%s\": expected a non-negative integer", s->c.opt, s->c.path,
                   t ? t : "");
         goto out;
     }
@@ -363,7 +302,7 @@ static bool read_study(const char *cmd, store *s, store_study *st)
     st->n_threats = sqlite3_column_int(q, 8);
     if (st->runs < 1 || st->chunk < 1 || st->n_threats < 1 || !(st->ci_width >= 0.0)) {
         cli_error(cmd, "%s%s: the study's runs, chunk, threats or ci_width are out of range",
-                  s->opt, s->path);
+                  s->c.opt, s->c.path);
         goto out;
     }
     s->n_threats = st->n_threats;
@@ -377,24 +316,11 @@ bool store_open(const char *cmd, const char *path, const store_study *init, stor
                 store_study *stored)
 {
     *out = NULL;
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        cli_error(cmd, "%s%s: no such file to resume (without --resume, --db creates it)",
-                  "--db: ", path);
-        return false;
-    }
     store *s = NULL;
-    if (!db_open(cmd, path, SQLITE_OPEN_READWRITE, &s))
+    if (!db_resume_exists(cmd, path) || !store_connect(cmd, path, true, "--db: ", &s))
         return false;
-    sqlite3_stmt *q = NULL;
-    int tables = -1;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW)
-        tables = sqlite3_column_int(q, 0);
-    sqlite3_finalize(q);
+    int tables = db_table_count(cmd, &s->c);
     if (tables < 0) {
-        db_error(cmd, s, "not an SQLite database (or unreadable)");
         store_close(s);
         return false;
     }
@@ -430,24 +356,24 @@ bool store_totals(const char *cmd, store *s, bmd_raid_mc *tot, long *n_chunks, l
     long runs_req = 0;
     sqlite3_stmt *q = NULL;
     bool ok = false;
-    bool own = sqlite3_get_autocommit(s->db) != 0; /* else inside the caller's transaction */
-    if (own && !db_exec(cmd, s, "BEGIN", "cannot begin a transaction"))
+    bool own = sqlite3_get_autocommit(s->c.db) != 0; /* else inside the caller's transaction */
+    if (own && !db_exec(cmd, &s->c, "BEGIN", "cannot begin a transaction"))
         goto out;
-    if (sqlite3_prepare_v2(s->db, "SELECT chunk_runs, runs_requested FROM study WHERE id = 1", -1,
+    if (sqlite3_prepare_v2(s->c.db, "SELECT chunk_runs, runs_requested FROM study WHERE id = 1", -1,
                            &q, NULL) != SQLITE_OK ||
         sqlite3_step(q) != SQLITE_ROW) {
-        db_error(cmd, s, "cannot read the study");
+        db_error(cmd, &s->c, "cannot read the study");
         goto out;
     }
     chunk = (long)sqlite3_column_int64(q, 0);
     runs_req = (long)sqlite3_column_int64(q, 1);
     sqlite3_finalize(q);
     q = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT first_run, runs, any_leak, leakers, fired FROM chunk"
                            " ORDER BY first_run",
                            -1, &q, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot read the chunks");
+        db_error(cmd, &s->c, "cannot read the chunks");
         goto out;
     }
     int rc;
@@ -458,7 +384,7 @@ bool store_totals(const char *cmd, store *s, bmd_raid_mc *tot, long *n_chunks, l
         if (first != tot->runs || runs != want) {
             cli_error(cmd, "%s%s: the chunks are not consecutive: a chunk of %ld runs at run "
                       "%ld, expected %ld runs at run %ld (the store was edited?)",
-                      s->opt, s->path, runs, first, want, tot->runs);
+                      s->c.opt, s->c.path, runs, first, want, tot->runs);
             goto out;
         }
         tot->runs += runs;
@@ -469,15 +395,15 @@ bool store_totals(const char *cmd, store *s, bmd_raid_mc *tot, long *n_chunks, l
         (*n_chunks)++;
     }
     if (rc != SQLITE_DONE) {
-        db_error(cmd, s, "cannot read the chunks");
+        db_error(cmd, &s->c, "cannot read the chunks");
         goto out;
     }
     sqlite3_finalize(q);
     q = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT threat, sum(leaks), count(*) FROM chunk_threat GROUP BY threat",
                            -1, &q, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot read the chunks' threats");
+        db_error(cmd, &s->c, "cannot read the chunks' threats");
         goto out;
     }
     int seen = 0;
@@ -486,18 +412,18 @@ bool store_totals(const char *cmd, store *s, bmd_raid_mc *tot, long *n_chunks, l
         if (t < 0 || t >= s->n_threats || sqlite3_column_int64(q, 2) != *n_chunks) {
             cli_error(cmd, "%s%s: chunk_threat: threat %d: expected threats 0 to %d, one row "
                       "per chunk",
-                      s->opt, s->path, t, s->n_threats - 1);
+                      s->c.opt, s->c.path, t, s->n_threats - 1);
             goto out;
         }
         tot->threat_leaks[t] = (long)sqlite3_column_int64(q, 1);
         seen++;
     }
     if (rc != SQLITE_DONE) {
-        db_error(cmd, s, "cannot read the chunks' threats");
+        db_error(cmd, &s->c, "cannot read the chunks' threats");
         goto out;
     }
     if (*n_chunks > 0 && seen != s->n_threats) {
-        cli_error(cmd, "%s%s: chunk_threat holds %d threats, expected %d", s->opt, s->path, seen,
+        cli_error(cmd, "%s%s: chunk_threat holds %d threats, expected %d", s->c.opt, s->c.path, seen,
                   s->n_threats);
         goto out;
     }
@@ -505,7 +431,7 @@ bool store_totals(const char *cmd, store *s, bmd_raid_mc *tot, long *n_chunks, l
 out:
     sqlite3_finalize(q);
     if (own)
-        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+        sqlite3_exec(s->c.db, "COMMIT", NULL, NULL, NULL);
     if (!ok)
         bmd_raid_mc_free(tot);
     return ok;
@@ -522,10 +448,10 @@ bool store_chunk(const char *cmd, store *s, long first, bmd_raid_mc *out, bool *
     }
     sqlite3_stmt *q = NULL;
     bool ok = false;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT runs, any_leak, leakers, fired FROM chunk WHERE first_run = ?",
                            -1, &q, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot read a chunk");
+        db_error(cmd, &s->c, "cannot read a chunk");
         goto out;
     }
     sqlite3_bind_int64(q, 1, first);
@@ -537,14 +463,14 @@ bool store_chunk(const char *cmd, store *s, long first, bmd_raid_mc *out, bool *
         out->leakers = (long)sqlite3_column_int64(q, 2);
         out->fired = (long)sqlite3_column_int64(q, 3);
     } else if (rc != SQLITE_DONE) {
-        db_error(cmd, s, "cannot read a chunk");
+        db_error(cmd, &s->c, "cannot read a chunk");
         goto out;
     }
     sqlite3_finalize(q);
     q = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT threat, leaks FROM chunk_threat WHERE first_run = ?",
+    if (sqlite3_prepare_v2(s->c.db, "SELECT threat, leaks FROM chunk_threat WHERE first_run = ?",
                            -1, &q, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot read a chunk");
+        db_error(cmd, &s->c, "cannot read a chunk");
         goto out;
     }
     sqlite3_bind_int64(q, 1, first);
@@ -555,7 +481,7 @@ bool store_chunk(const char *cmd, store *s, long first, bmd_raid_mc *out, bool *
     }
     ok = rc == SQLITE_DONE;
     if (!ok)
-        db_error(cmd, s, "cannot read a chunk");
+        db_error(cmd, &s->c, "cannot read a chunk");
 out:
     sqlite3_finalize(q);
     if (!ok)
@@ -566,9 +492,9 @@ out:
 bool store_append(const char *cmd, store *s, long first, const bmd_raid_mc *part)
 {
     sqlite3_stmt *q = NULL;
-    if (!db_wal(cmd, s) || !db_exec(cmd, s, "BEGIN IMMEDIATE", "cannot begin a transaction"))
+    if (!db_wal(cmd, &s->c) || !db_exec(cmd, &s->c, "BEGIN IMMEDIATE", "cannot begin a transaction"))
         return false;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "INSERT INTO chunk (first_run, runs, any_leak, leakers, fired)"
                            " VALUES (?, ?, ?, ?, ?)",
                            -1, &q, NULL) != SQLITE_OK)
@@ -579,18 +505,18 @@ bool store_append(const char *cmd, store *s, long first, const bmd_raid_mc *part
     sqlite3_bind_int64(q, 4, part->leakers);
     sqlite3_bind_int64(q, 5, part->fired);
     if (sqlite3_step(q) != SQLITE_DONE) {
-        if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CONSTRAINT) {
+        if ((sqlite3_extended_errcode(s->c.db) & 0xff) == SQLITE_CONSTRAINT) {
             cli_error(cmd, "%s%s: the chunk at run %ld is already stored: is another bmdsim "
-                      "writing this study?", s->opt, s->path, first);
+                      "writing this study?", s->c.opt, s->c.path, first);
             sqlite3_finalize(q);
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            sqlite3_exec(s->c.db, "ROLLBACK", NULL, NULL, NULL);
             return false;
         }
         goto fail;
     }
     sqlite3_finalize(q);
     q = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "INSERT INTO chunk_threat (first_run, threat, leaks) VALUES (?, ?, ?)",
                            -1, &q, NULL) != SQLITE_OK)
         goto fail;
@@ -604,13 +530,13 @@ bool store_append(const char *cmd, store *s, long first, const bmd_raid_mc *part
     }
     sqlite3_finalize(q);
     q = NULL;
-    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(s->c.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
     return true;
 fail:
-    db_error(cmd, s, "cannot commit a chunk");
+    db_error(cmd, &s->c, "cannot commit a chunk");
     sqlite3_finalize(q);
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(s->c.db, "ROLLBACK", NULL, NULL, NULL);
     return false;
 }
 
@@ -618,13 +544,7 @@ void store_close(store *s)
 {
     if (!s)
         return;
-    /* At rest, one self-contained file: back to the rollback journal (the WAL checkpointed into
-     * the database). Skipped, harmlessly, while another connection reads it. */
-    if (s->writer && s->wal && s->db) {
-        sqlite3_busy_timeout(s->db, 0);
-        sqlite3_exec(s->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-    }
-    sqlite3_close(s->db);
+    db_close(&s->c);
     free(s);
 }
 
@@ -677,19 +597,9 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
         cli_error(cmd, "%s: no such file", path);
         return false;
     }
-    store *s = calloc(1, sizeof *s);
-    if (!s) {
-        cli_error(cmd, "out of memory");
+    store *s = NULL;
+    if (!store_connect(cmd, path, false, "", &s))
         return false;
-    }
-    snprintf(s->path, sizeof s->path, "%s", path);
-    s->opt = "";
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot open");
-        store_close(s);
-        return false;
-    }
-    sqlite3_busy_timeout(s->db, 10000);
     store_study st;
     bmd_raid_mc tot;
     memset(&tot, 0, sizeof tot);
@@ -701,17 +611,17 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
     cJSON *root = NULL;
     cJSON *chunks = NULL;
     bool ok = false;
-    if (!db_exec(cmd, s, "BEGIN", "cannot begin a transaction") || !read_study(cmd, s, &st) ||
+    if (!db_exec(cmd, &s->c, "BEGIN", "cannot begin a transaction") || !read_study(cmd, s, &st) ||
         !store_totals(cmd, s, &tot, &n_chunks, &last_first))
         goto out;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT first_run, runs, any_leak, leakers, fired, committed_utc"
                            " FROM chunk ORDER BY first_run",
                            -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db,
+        sqlite3_prepare_v2(s->c.db,
                            "SELECT leaks FROM chunk_threat WHERE first_run = ? ORDER BY threat",
                            -1, &qt, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot read the chunks");
+        db_error(cmd, &s->c, "cannot read the chunks");
         goto out;
     }
     if (json) {
@@ -783,7 +693,7 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
                 sb_printf(&b, ",%lld", (long long)sqlite3_column_int64(qt, 0));
         }
         if (rt != SQLITE_DONE) {
-            db_error(cmd, s, "cannot read the chunks");
+            db_error(cmd, &s->c, "cannot read the chunks");
             goto out;
         }
         if (json)
@@ -792,7 +702,7 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
             sb_printf(&b, ",%s\n", when ? when : "");
     }
     if (rc != SQLITE_DONE) {
-        db_error(cmd, s, "cannot read the chunks");
+        db_error(cmd, &s->c, "cannot read the chunks");
         goto out;
     }
     if (json) {
@@ -813,7 +723,7 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
 out:
     sqlite3_finalize(q);
     sqlite3_finalize(qt);
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(s->c.db, "COMMIT", NULL, NULL, NULL);
     cJSON_Delete(root);
     bmd_raid_mc_free(&tot);
     store_close(s);

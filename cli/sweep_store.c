@@ -5,7 +5,6 @@
 #include "sweep_store.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "cli.h"
+#include "db.h"
 
 /* ---- text ---- */
 
@@ -211,29 +211,9 @@ void sweep_json_close(FILE *f, int64_t cases_written)
 /* ---- SQLite ---- */
 
 struct sweep_store {
-    sqlite3 *db;
-    char path[1024];
-    const char *opt;  /* "--db: " for sweep, "" for export */
-    bool wal;
-    bool writer;
+    db_conn c;
     sqlite3_stmt *q_case, *q_row, *q_chunk, *q_has;
 };
-
-static void db_error(const char *cmd, const sweep_store *s, const char *what)
-{
-    cli_error(cmd, "%s%s: %s: %s", s->opt, s->path, what, sqlite3_errmsg(s->db));
-}
-
-static bool db_exec(const char *cmd, const sweep_store *s, const char *sql, const char *what)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        cli_error(cmd, "%s%s: %s: %s", s->opt, s->path, what, msg ? msg : sqlite3_errmsg(s->db));
-        sqlite3_free(msg);
-        return false;
-    }
-    return true;
-}
 
 static const char schema[] =
     "CREATE TABLE sweep ("
@@ -276,69 +256,33 @@ static const char schema[] =
     "  margin_s REAL,"
     "  PRIMARY KEY (case_index, threat, site)) WITHOUT ROWID;";
 
-static bool db_open(const char *cmd, const char *path, int flags, const char *opt,
-                    sweep_store **out)
+/* A new connection to the sweep store at path (db.h). */
+static bool sweep_connect(const char *cmd, const char *path, bool writer, const char *opt,
+                          sweep_store **out)
 {
     sweep_store *s = calloc(1, sizeof *s);
     if (!s) {
         cli_error(cmd, "out of memory");
         return false;
     }
-    snprintf(s->path, sizeof s->path, "%s", path);
-    s->opt = opt;
-    s->writer = (flags & SQLITE_OPEN_READWRITE) != 0;
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot open");
-        sweep_store_close(s);
-        return false;
-    }
-    sqlite3_busy_timeout(s->db, 10000);
-    sqlite3_extended_result_codes(s->db, 1);
-    if (s->writer && (!db_exec(cmd, s, "PRAGMA synchronous=FULL",
-                               "not an SQLite database (or unreadable)") ||
-                      !db_exec(cmd, s, "PRAGMA foreign_keys=ON",
-                               "not an SQLite database (or unreadable)"))) {
-        sweep_store_close(s);
+    if (!db_open(cmd, path, writer, opt, &s->c)) {
+        free(s);
         return false;
     }
     *out = s;
     return true;
 }
 
-/* The write-ahead log before the first write (a refused --resume writes nothing). */
-static bool db_wal(const char *cmd, sweep_store *s)
-{
-    if (s->wal)
-        return true;
-    if (!db_exec(cmd, s, "PRAGMA journal_mode=WAL", "not an SQLite database (or unreadable)"))
-        return false;
-    s->wal = true;
-    return true;
-}
-
-static void bind_real(sqlite3_stmt *q, int i, double v)
-{
-    if (isfinite(v))
-        sqlite3_bind_double(q, i, v);
-    else
-        sqlite3_bind_null(q, i);
-}
-
-static double col_real(sqlite3_stmt *q, int i)
-{
-    return sqlite3_column_type(q, i) == SQLITE_NULL ? (double)NAN : sqlite3_column_double(q, i);
-}
-
 static bool begin_study(const char *cmd, sweep_store *s, const sweep_study *st,
                         const sweep_threat_info *threats, const sweep_site_info *sites)
 {
     sqlite3_stmt *q = NULL;
-    if (!db_wal(cmd, s) ||
-        !db_exec(cmd, s, "BEGIN IMMEDIATE", "cannot begin a transaction"))
+    if (!db_wal(cmd, &s->c) ||
+        !db_exec(cmd, &s->c, "BEGIN IMMEDIATE", "cannot begin a transaction"))
         return false;
-    if (!db_exec(cmd, s, schema, "cannot create the tables"))
+    if (!db_exec(cmd, &s->c, schema, "cannot create the tables"))
         goto fail;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "INSERT INTO sweep (id, format, scenario_path, scenario_sha256,"
                            " sweep_sha256, axes, cases, chunk_cases, threats, sites,"
                            " bmdsim_version) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -358,7 +302,7 @@ static bool begin_study(const char *cmd, sweep_store *s, const sweep_study *st,
         goto fail_db;
     sqlite3_finalize(q);
     q = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "INSERT INTO sweep_threat VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &q,
                            NULL) != SQLITE_OK)
         goto fail_db;
@@ -369,17 +313,17 @@ static bool begin_study(const char *cmd, sweep_store *s, const sweep_study *st,
         sqlite3_bind_text(q, 2, ti->missile, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(q, 3, ti->from, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(q, 4, ti->to, -1, SQLITE_TRANSIENT);
-        bind_real(q, 5, ti->launch_lat_deg);
-        bind_real(q, 6, ti->launch_lon_deg);
-        bind_real(q, 7, ti->target_lat_deg);
-        bind_real(q, 8, ti->target_lon_deg);
-        bind_real(q, 9, ti->flight_time_s);
+        db_bind_real(q, 5, ti->launch_lat_deg);
+        db_bind_real(q, 6, ti->launch_lon_deg);
+        db_bind_real(q, 7, ti->target_lat_deg);
+        db_bind_real(q, 8, ti->target_lon_deg);
+        db_bind_real(q, 9, ti->flight_time_s);
         if (sqlite3_step(q) != SQLITE_DONE)
             goto fail_db;
     }
     sqlite3_finalize(q);
     q = NULL;
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO sweep_site VALUES (?, ?, ?, ?, ?)", -1, &q,
+    if (sqlite3_prepare_v2(s->c.db, "INSERT INTO sweep_site VALUES (?, ?, ?, ?, ?)", -1, &q,
                            NULL) != SQLITE_OK)
         goto fail_db;
     for (int k = 0; k < st->n_sites; k++) {
@@ -388,36 +332,36 @@ static bool begin_study(const char *cmd, sweep_store *s, const sweep_study *st,
         sqlite3_bind_int(q, 1, k);
         sqlite3_bind_text(q, 2, si->name, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(q, 3, si->interceptor, -1, SQLITE_TRANSIENT);
-        bind_real(q, 4, si->lat_deg);
-        bind_real(q, 5, si->lon_deg);
+        db_bind_real(q, 4, si->lat_deg);
+        db_bind_real(q, 5, si->lon_deg);
         if (sqlite3_step(q) != SQLITE_DONE)
             goto fail_db;
     }
     sqlite3_finalize(q);
     q = NULL;
-    if (!db_exec(cmd, s, "COMMIT", "cannot commit the sweep"))
+    if (!db_exec(cmd, &s->c, "COMMIT", "cannot commit the sweep"))
         goto fail;
     return true;
 fail_db:
-    db_error(cmd, s, "cannot record the sweep");
+    db_error(cmd, &s->c, "cannot record the sweep");
 fail:
     sqlite3_finalize(q);
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(s->c.db, "ROLLBACK", NULL, NULL, NULL);
     return false;
 }
 
 static bool prepare_writes(const char *cmd, sweep_store *s)
 {
-    if (sqlite3_prepare_v2(s->db, "INSERT INTO sweep_case VALUES (?, ?, ?, ?, ?, ?, ?)", -1,
+    if (sqlite3_prepare_v2(s->c.db, "INSERT INTO sweep_case VALUES (?, ?, ?, ?, ?, ?, ?)", -1,
                            &s->q_case, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db,
+        sqlite3_prepare_v2(s->c.db,
                            "INSERT INTO sweep_row VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &s->q_row, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "INSERT INTO sweep_chunk (first_case, cases) VALUES (?, ?)",
+        sqlite3_prepare_v2(s->c.db, "INSERT INTO sweep_chunk (first_case, cases) VALUES (?, ?)",
                            -1, &s->q_chunk, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "SELECT cases FROM sweep_chunk WHERE first_case = ?", -1,
+        sqlite3_prepare_v2(s->c.db, "SELECT cases FROM sweep_chunk WHERE first_case = ?", -1,
                            &s->q_has, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "not a bmdsim sweep (expected the tables of docs/sweep.md)");
+        db_error(cmd, &s->c, "not a bmdsim sweep (expected the tables of docs/sweep.md)");
         return false;
     }
     return true;
@@ -428,18 +372,8 @@ bool sweep_store_create(const char *cmd, const char *path, const sweep_study *st
                         sweep_store **out)
 {
     *out = NULL;
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-        if (errno == EEXIST)
-            cli_error(cmd, "--db: %s exists: add --resume to continue its sweep, or name a new "
-                      "file (a store is never appended to or overwritten)", path);
-        else
-            cli_error(cmd, "--db: %s: cannot create: %s", path, strerror(errno));
-        return false;
-    }
-    close(fd);
     sweep_store *s = NULL;
-    if (!db_open(cmd, path, SQLITE_OPEN_READWRITE, "--db: ", &s))
+    if (!db_create_file(cmd, path, "sweep") || !sweep_connect(cmd, path, true, "--db: ", &s))
         return false;
     if (!begin_study(cmd, s, st, threats, sites) || !prepare_writes(cmd, s)) {
         sweep_store_close(s);
@@ -454,46 +388,28 @@ bool sweep_store_open(const char *cmd, const char *path, const sweep_study *st,
                       sweep_store **out)
 {
     *out = NULL;
-    if (access(path, F_OK) != 0) {
-        cli_error(cmd, "--resume: %s: no such file (leave out --resume to begin a new sweep)",
-                  path);
-        return false;
-    }
     sweep_store *s = NULL;
-    if (!db_open(cmd, path, SQLITE_OPEN_READWRITE, "--db: ", &s))
+    if (!db_resume_exists(cmd, path) || !sweep_connect(cmd, path, true, "--db: ", &s))
         return false;
     sqlite3_stmt *q = NULL;
-    int n_tables = -1;
-    int has_sweep = 0;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT count(*), sum(name = 'sweep') FROM sqlite_master"
-                           " WHERE type = 'table'",
-                           -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW) {
-        n_tables = sqlite3_column_int(q, 0);
-        has_sweep = sqlite3_column_int(q, 1);
-    }
-    sqlite3_finalize(q);
-    q = NULL;
-    if (n_tables < 0) {
-        db_error(cmd, s, "not an SQLite database (or unreadable)");
+    int n_tables = db_table_count(cmd, &s->c);
+    if (n_tables < 0)
         goto fail;
-    }
     if (n_tables == 0) {
         /* Created, then killed before the sweep was committed: begin it now. */
         if (!begin_study(cmd, s, st, threats, sites))
             goto fail;
-    } else if (!has_sweep) {
+    } else if (!db_has_table(&s->c, "sweep")) {
         cli_error(cmd, "--db: %s: not a bmdsim sweep store (no table sweep; an engage store "
                   "is continued by bmdsim engage)", path);
         goto fail;
     } else {
-        if (sqlite3_prepare_v2(s->db,
+        if (sqlite3_prepare_v2(s->c.db,
                                "SELECT format, scenario_sha256, sweep_sha256, axes FROM sweep"
                                " WHERE id = 1",
                                -1, &q, NULL) != SQLITE_OK ||
             sqlite3_step(q) != SQLITE_ROW) {
-            db_error(cmd, s, "not a bmdsim sweep (its table sweep has no row)");
+            db_error(cmd, &s->c, "not a bmdsim sweep (its table sweep has no row)");
             goto fail;
         }
         int format = sqlite3_column_int(q, 0);
@@ -541,7 +457,7 @@ bool sweep_store_has_chunk(const char *cmd, sweep_store *s, int64_t first, int64
         if (got != n) {
             cli_error(cmd, "--db: %s: the chunk at case %" PRId64 " holds %" PRId64
                       " cases, expected %" PRId64 " (the store was edited?)",
-                      s->path, first, got, n);
+                      s->c.path, first, got, n);
             return false;
         }
         *has = true;
@@ -549,7 +465,7 @@ bool sweep_store_has_chunk(const char *cmd, sweep_store *s, int64_t first, int64
     }
     sqlite3_reset(s->q_has);
     if (rc != SQLITE_DONE) {
-        db_error(cmd, s, "cannot read the chunks");
+        db_error(cmd, &s->c, "cannot read the chunks");
         return false;
     }
     return true;
@@ -559,17 +475,17 @@ bool sweep_store_append(const char *cmd, sweep_store *s, int64_t first, int64_t 
                         const sweep_case_val *cases, const sweep_row_val *rows,
                         int n_rows_per_case)
 {
-    if (!db_wal(cmd, s) || !db_exec(cmd, s, "BEGIN IMMEDIATE", "cannot begin a transaction"))
+    if (!db_wal(cmd, &s->c) || !db_exec(cmd, &s->c, "BEGIN IMMEDIATE", "cannot begin a transaction"))
         return false;
     sqlite3_reset(s->q_chunk);
     sqlite3_bind_int64(s->q_chunk, 1, first);
     sqlite3_bind_int64(s->q_chunk, 2, n_cases);
     if (sqlite3_step(s->q_chunk) != SQLITE_DONE) {
-        if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_CONSTRAINT) {
+        if ((sqlite3_extended_errcode(s->c.db) & 0xff) == SQLITE_CONSTRAINT) {
             cli_error(cmd, "--db: %s: the chunk at case %" PRId64 " is already stored: is "
-                      "another bmdsim writing this sweep?", s->path, first);
+                      "another bmdsim writing this sweep?", s->c.path, first);
             sqlite3_reset(s->q_chunk);
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            sqlite3_exec(s->c.db, "ROLLBACK", NULL, NULL, NULL);
             return false;
         }
         goto fail;
@@ -580,11 +496,11 @@ bool sweep_store_append(const char *cmd, sweep_store *s, int64_t first, int64_t 
         sqlite3_stmt *q = s->q_case;
         sqlite3_reset(q);
         sqlite3_bind_int64(q, 1, c->index);
-        bind_real(q, 2, c->burnout_speed_km_s);
+        db_bind_real(q, 2, c->burnout_speed_km_s);
         sqlite3_bind_text(q, 3, c->cue, -1, SQLITE_STATIC);
         sqlite3_bind_double(q, 4, c->delay_s);
-        bind_real(q, 5, c->site_lat_deg);
-        bind_real(q, 6, c->site_lon_deg);
+        db_bind_real(q, 5, c->site_lat_deg);
+        db_bind_real(q, 6, c->site_lon_deg);
         sqlite3_bind_int(q, 7, c->threats_engageable);
         if (sqlite3_step(q) != SQLITE_DONE)
             goto fail;
@@ -597,28 +513,28 @@ bool sweep_store_append(const char *cmd, sweep_store *s, int64_t first, int64_t 
             sqlite3_bind_int(q, 3, r->site);
             sqlite3_bind_int(q, 4, r->engageable ? 1 : 0);
             sqlite3_bind_text(q, 5, r->reason, -1, SQLITE_STATIC);
-            bind_real(q, 6, r->earliest_launch_allowed_s);
-            bind_real(q, 7, r->earliest_launch_s);
-            bind_real(q, 8, r->earliest_intercept_s);
-            bind_real(q, 9, r->latest_intercept_s);
-            bind_real(q, 10, r->intercept_altitude_km);
-            bind_real(q, 11, r->closing_speed_km_s);
-            bind_real(q, 12, r->margin_s);
+            db_bind_real(q, 6, r->earliest_launch_allowed_s);
+            db_bind_real(q, 7, r->earliest_launch_s);
+            db_bind_real(q, 8, r->earliest_intercept_s);
+            db_bind_real(q, 9, r->latest_intercept_s);
+            db_bind_real(q, 10, r->intercept_altitude_km);
+            db_bind_real(q, 11, r->closing_speed_km_s);
+            db_bind_real(q, 12, r->margin_s);
             if (sqlite3_step(q) != SQLITE_DONE)
                 goto fail;
         }
     }
     sqlite3_reset(s->q_case);
     sqlite3_reset(s->q_row);
-    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(s->c.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         goto fail;
     return true;
 fail:
-    db_error(cmd, s, "cannot commit a chunk");
+    db_error(cmd, &s->c, "cannot commit a chunk");
     sqlite3_reset(s->q_case);
     sqlite3_reset(s->q_row);
     sqlite3_reset(s->q_chunk);
-    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(s->c.db, "ROLLBACK", NULL, NULL, NULL);
     return false;
 }
 
@@ -627,11 +543,11 @@ bool sweep_store_last_chunk(const char *cmd, sweep_store *s, int64_t *first, int
     *first = -1;
     *n = 0;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT first_case, cases FROM sweep_chunk ORDER BY first_case DESC"
                            " LIMIT 1",
                            -1, &q, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot read the chunks");
+        db_error(cmd, &s->c, "cannot read the chunks");
         return false;
     }
     int rc = sqlite3_step(q);
@@ -641,7 +557,7 @@ bool sweep_store_last_chunk(const char *cmd, sweep_store *s, int64_t *first, int
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        db_error(cmd, s, "cannot read the chunks");
+        db_error(cmd, &s->c, "cannot read the chunks");
         return false;
     }
     return true;
@@ -665,17 +581,17 @@ bool sweep_store_same(const char *cmd, sweep_store *s, int64_t first, int64_t n_
     sqlite3_stmt *qc = NULL;
     sqlite3_stmt *qr = NULL;
     bool ok = false;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT burnout_speed_km_s, cue, delay_s, site_lat_deg, site_lon_deg,"
                            " threats_engageable FROM sweep_case WHERE case_index = ?",
                            -1, &qc, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db,
+        sqlite3_prepare_v2(s->c.db,
                            "SELECT threat, site, engageable, reason, earliest_launch_allowed_s,"
                            " earliest_launch_s, earliest_intercept_s, latest_intercept_s,"
                            " intercept_altitude_km, closing_speed_km_s, margin_s FROM sweep_row"
                            " WHERE case_index = ? ORDER BY threat, site",
                            -1, &qr, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot read a chunk");
+        db_error(cmd, &s->c, "cannot read a chunk");
         goto out;
     }
     for (int64_t i = 0; i < n_cases; i++) {
@@ -741,12 +657,7 @@ void sweep_store_close(sweep_store *s)
     sqlite3_finalize(s->q_row);
     sqlite3_finalize(s->q_chunk);
     sqlite3_finalize(s->q_has);
-    /* At rest, one self-contained file (docs/store.md, "Durability"). */
-    if (s->writer && s->wal && s->db) {
-        sqlite3_busy_timeout(s->db, 0);
-        sqlite3_exec(s->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-    }
-    sqlite3_close(s->db);
+    db_close(&s->c); /* at rest, one self-contained file (docs/store.md, "Durability") */
     free(s);
 }
 
@@ -754,20 +665,14 @@ void sweep_store_close(sweep_store *s)
 
 bool sweep_store_is_sweep(const char *path)
 {
-    sqlite3 *db = NULL;
+    db_conn c = {.db = NULL, .opt = ""};
+    snprintf(c.path, sizeof c.path, "%s", path);
     bool yes = false;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 10000);
-        sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(db,
-                               "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                               " AND name = 'sweep'",
-                               -1, &q, NULL) == SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW)
-            yes = sqlite3_column_int(q, 0) == 1;
-        sqlite3_finalize(q);
+    if (sqlite3_open_v2(path, &c.db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(c.db, 10000);
+        yes = db_has_table(&c, "sweep");
     }
-    sqlite3_close(db);
+    db_close(&c);
     return yes;
 }
 
@@ -794,7 +699,7 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
         cli_error(cmd, "%s: no such file", path);
         return false;
     }
-    if (!db_open(cmd, path, SQLITE_OPEN_READONLY, "", &s))
+    if (!sweep_connect(cmd, path, false, "", &s))
         return false;
     sweep_study st;
     memset(&st, 0, sizeof st);
@@ -804,15 +709,15 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
     char (*reasons)[160] = NULL;
     sqlite3_stmt *q = NULL;
     bool ok = false;
-    if (!db_exec(cmd, s, "BEGIN", "cannot begin a transaction"))
+    if (!db_exec(cmd, &s->c, "BEGIN", "cannot begin a transaction"))
         goto out;
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT format, scenario_path, scenario_sha256, sweep_sha256, axes,"
                            " cases, chunk_cases, threats, sites, bmdsim_version FROM sweep"
                            " WHERE id = 1",
                            -1, &q, NULL) != SQLITE_OK ||
         sqlite3_step(q) != SQLITE_ROW) {
-        db_error(cmd, s, "not a bmdsim sweep");
+        db_error(cmd, &s->c, "not a bmdsim sweep");
         goto out;
     }
     if (sqlite3_column_int(q, 0) != SWEEP_STORE_FORMAT) {
@@ -845,9 +750,9 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
         cli_error(cmd, "out of memory");
         goto out;
     }
-    if (sqlite3_prepare_v2(s->db, "SELECT * FROM sweep_threat ORDER BY threat", -1, &q, NULL) !=
+    if (sqlite3_prepare_v2(s->c.db, "SELECT * FROM sweep_threat ORDER BY threat", -1, &q, NULL) !=
         SQLITE_OK) {
-        db_error(cmd, s, "cannot read the threats");
+        db_error(cmd, &s->c, "cannot read the threats");
         goto out;
     }
     for (int t = 0; t < st.n_threats; t++) {
@@ -859,17 +764,17 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
         text_col(q, 1, ti->missile, sizeof ti->missile);
         text_col(q, 2, ti->from, sizeof ti->from);
         text_col(q, 3, ti->to, sizeof ti->to);
-        ti->launch_lat_deg = col_real(q, 4);
-        ti->launch_lon_deg = col_real(q, 5);
-        ti->target_lat_deg = col_real(q, 6);
-        ti->target_lon_deg = col_real(q, 7);
-        ti->flight_time_s = col_real(q, 8);
+        ti->launch_lat_deg = db_col_real(q, 4);
+        ti->launch_lon_deg = db_col_real(q, 5);
+        ti->target_lat_deg = db_col_real(q, 6);
+        ti->target_lon_deg = db_col_real(q, 7);
+        ti->flight_time_s = db_col_real(q, 8);
     }
     sqlite3_finalize(q);
     q = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT * FROM sweep_site ORDER BY site", -1, &q, NULL) !=
+    if (sqlite3_prepare_v2(s->c.db, "SELECT * FROM sweep_site ORDER BY site", -1, &q, NULL) !=
         SQLITE_OK) {
-        db_error(cmd, s, "cannot read the sites");
+        db_error(cmd, &s->c, "cannot read the sites");
         goto out;
     }
     for (int k = 0; k < st.n_sites; k++) {
@@ -880,8 +785,8 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
         sweep_site_info *si = &sites[k];
         text_col(q, 1, si->name, sizeof si->name);
         text_col(q, 2, si->interceptor, sizeof si->interceptor);
-        si->lat_deg = col_real(q, 3);
-        si->lon_deg = col_real(q, 4);
+        si->lat_deg = db_col_real(q, 3);
+        si->lon_deg = db_col_real(q, 4);
     }
     sqlite3_finalize(q);
     q = NULL;
@@ -889,7 +794,7 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
         sweep_json_open(f, &st, threats, sites);
     else
         sweep_csv_header(f);
-    if (sqlite3_prepare_v2(s->db,
+    if (sqlite3_prepare_v2(s->c.db,
                            "SELECT c.case_index, c.burnout_speed_km_s, c.cue, c.delay_s,"
                            " c.site_lat_deg, c.site_lon_deg, c.threats_engageable, r.threat,"
                            " r.site, r.engageable, r.reason, r.earliest_launch_allowed_s,"
@@ -898,7 +803,7 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
                            " FROM sweep_row r JOIN sweep_case c USING (case_index)"
                            " ORDER BY r.case_index, r.threat, r.site",
                            -1, &q, NULL) != SQLITE_OK) {
-        db_error(cmd, s, "cannot read the rows");
+        db_error(cmd, &s->c, "cannot read the rows");
         goto out;
     }
     int64_t written = 0;
@@ -928,12 +833,12 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
             break;
         if (n == 0) {
             c.index = idx;
-            c.burnout_speed_km_s = col_real(q, 1);
+            c.burnout_speed_km_s = db_col_real(q, 1);
             text_col(q, 2, cue, sizeof cue);
             c.cue = cue_static(cue);
-            c.delay_s = col_real(q, 3);
-            c.site_lat_deg = col_real(q, 4);
-            c.site_lon_deg = col_real(q, 5);
+            c.delay_s = db_col_real(q, 3);
+            c.site_lat_deg = db_col_real(q, 4);
+            c.site_lon_deg = db_col_real(q, 5);
             c.threats_engageable = sqlite3_column_int(q, 6);
         }
         if (n >= per_case) {
@@ -951,17 +856,17 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
         r->engageable = sqlite3_column_int(q, 9) != 0;
         text_col(q, 10, reasons[n], sizeof reasons[n]);
         r->reason = reasons[n];
-        r->earliest_launch_allowed_s = col_real(q, 11);
-        r->earliest_launch_s = col_real(q, 12);
-        r->earliest_intercept_s = col_real(q, 13);
-        r->latest_intercept_s = col_real(q, 14);
-        r->intercept_altitude_km = col_real(q, 15);
-        r->closing_speed_km_s = col_real(q, 16);
-        r->margin_s = col_real(q, 17);
+        r->earliest_launch_allowed_s = db_col_real(q, 11);
+        r->earliest_launch_s = db_col_real(q, 12);
+        r->earliest_intercept_s = db_col_real(q, 13);
+        r->latest_intercept_s = db_col_real(q, 14);
+        r->intercept_altitude_km = db_col_real(q, 15);
+        r->closing_speed_km_s = db_col_real(q, 16);
+        r->margin_s = db_col_real(q, 17);
         n++;
     }
     if (rc != SQLITE_DONE) {
-        db_error(cmd, s, "cannot read the rows");
+        db_error(cmd, &s->c, "cannot read the rows");
         goto out;
     }
     if (json)
@@ -971,7 +876,7 @@ bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f)
         cli_error(cmd, "cannot write the export: %s", strerror(errno));
 out:
     sqlite3_finalize(q);
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(s->c.db, "COMMIT", NULL, NULL, NULL);
     sweep_store_close(s);
     free(threats);
     free(sites);
