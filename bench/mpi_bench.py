@@ -13,6 +13,10 @@ the throughput is (R - 1) / (t_R - t_1), the median over K repeats. Also the pea
 of the largest process at R and 4R runs (flat in the number of runs: the counts are summed chunk
 by chunk). Every 2-rank output is checked to be byte-identical to the 1-process one.
 
+The same three layouts for `bmdsim sweep` (SWEEP_ARGS: the phase 4 raid against two sites, 31
+burnout speeds x 2 cues x 2 delays = 124 cases): cases per second over the sweep alone (the
+time of a 1-case sweep subtracted), and the efficiency from 1 to 2 ranks.
+
 Writes bench/results/mpi.json and bench/results/mpi.md (or quick-mpi.* with --quick), with
 /proc/loadavg before and after: on a shared machine the scaling figures are only as good as the
 machine is quiet. Exit 0; 1 when a run fails or outputs differ; 2 bad setup (no MPI build, no
@@ -32,6 +36,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 SCENARIO = os.path.join(REPO, "scenarios", "phase3-iran-raid-10.yaml")
+SWEEP_SCENARIO = os.path.join(REPO, "scenarios", "phase4-russian-icbms.yaml")
+SWEEP_ARGS = ["--threats", "raid", "--site", "Redzikowo,Deveselu", "--cue", "ideal,early-warning",
+              "--delay-s", "0,60", "--chunk", "8"]
+SWEEP_SPEEDS, SWEEP_CASES = "3:6:0.1", 124
 
 
 def fail(code, msg):
@@ -148,6 +156,42 @@ def main():
     base = rows[0]["runs_per_s"]
     eff_ranks = rows[1]["runs_per_s"] / (2.0 * base)
     eff_threads = rows[2]["runs_per_s"] / (2.0 * base)
+    # The sweep: cases split among the ranks chunk by chunk, gathered on rank 0.
+    def sweep_command(ranks, threads, speeds):
+        cmd = [exe, "sweep", SWEEP_SCENARIO] + SWEEP_ARGS + [
+            "--burnout-speed-km-s", speeds, "--threads", str(threads)]
+        return ([mpirun, "-np", str(ranks)] + cmd) if ranks > 1 else cmd
+
+    def sweep_timed(ranks, threads, speeds):
+        t0 = time.perf_counter()
+        p = subprocess.run(sweep_command(ranks, threads, speeds), capture_output=True, env=env)
+        t = time.perf_counter() - t0
+        if p.returncode != 0:
+            fail(1, "%s exited %d: %s" % (" ".join(sweep_command(ranks, threads, speeds)),
+                                         p.returncode, p.stderr.decode(errors="replace")[-2000:]))
+        return t, p.stdout
+
+    sweep_rows = []
+    sweep_reference = None
+    for name, ranks, threads in layouts:
+        rates, walls = [], []
+        for _ in range(repeats):
+            t1, _out = sweep_timed(ranks, threads, "3")
+            tn, out = sweep_timed(ranks, threads, SWEEP_SPEEDS)
+            if sweep_reference is None:
+                sweep_reference = out
+            elif out != sweep_reference:
+                fail(1, name + ": the sweep's rows differ from 1 rank x 1 thread's")
+            rates.append((SWEEP_CASES - 4) / max(tn - t1, 1e-9))
+            walls.append(tn)
+        row = {"layout": name, "ranks": ranks, "threads_per_rank": threads,
+               "cases_per_s": statistics.median(rates), "cases_per_s_all": rates,
+               "wall_s": statistics.median(walls), "start_and_prepare_s": t1}
+        sweep_rows.append(row)
+        print("  sweep %-20s %8.1f cases/s  (wall %.2f s for %d cases)" %
+              (name, row["cases_per_s"], row["wall_s"], SWEEP_CASES), file=sys.stderr)
+    sweep_eff_ranks = sweep_rows[1]["cases_per_s"] / (2.0 * sweep_rows[0]["cases_per_s"])
+    sweep_eff_threads = sweep_rows[2]["cases_per_s"] / (2.0 * sweep_rows[0]["cases_per_s"])
     mem = {}
     for name, ranks, threads in layouts[:2]:
         mem[name] = {str(n): peak_rss_kib(ranks, threads, n) for n in (runs, 4 * runs)}
@@ -166,6 +210,11 @@ def main():
         "aim_efficiency_2_ranks": 0.90,
         "aim_met": eff_ranks >= 0.90,
         "peak_rss_kib": mem,
+        "sweep": {"scenario": os.path.relpath(SWEEP_SCENARIO, REPO),
+                  "args": SWEEP_ARGS + ["--burnout-speed-km-s", SWEEP_SPEEDS],
+                  "cases": SWEEP_CASES, "layouts": sweep_rows,
+                  "efficiency_2_ranks": sweep_eff_ranks,
+                  "efficiency_2_threads": sweep_eff_threads},
         "outputs_identical": True,
         "loadavg_before": load_before,
         "loadavg_after": load_after,
@@ -200,6 +249,17 @@ def main():
         "Peak resident memory of the largest process: " + "; ".join(
             "%s: %s" % (k, ", ".join("%d KiB at %s runs" % (v, n) for n, v in m.items()))
             for k, m in mem.items()) + ".",
+        "",
+        "Sweep (`bmdsim sweep %s %s --burnout-speed-km-s %s`, %d cases; the time of a 1-speed "
+        "sweep, 4 cases, subtracted):" % (result["sweep"]["scenario"], " ".join(SWEEP_ARGS),
+                                          SWEEP_SPEEDS, SWEEP_CASES),
+        "",
+        "| layout | cases/s | wall s |",
+        "|---|---:|---:|",
+    ] + ["| %s | %.1f | %.2f |" % (r["layout"], r["cases_per_s"], r["wall_s"]) for r in sweep_rows] + [
+        "",
+        "Sweep scaling efficiency 1 to 2 ranks: **%.2f** (aim 0.90: %s); 1 to 2 threads: %.2f." %
+        (sweep_eff_ranks, "met" if sweep_eff_ranks >= 0.90 else "not met", sweep_eff_threads),
         "",
         "Load average before and after (`/proc/loadavg`, 1, 5, 15 min): %s; %s. Figures taken on "
         "a busy machine understate the scaling." % (load_before, load_after),

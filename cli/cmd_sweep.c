@@ -9,7 +9,9 @@
  * in it; reused by the next chunk when it needs them again) are built in parallel, then its
  * (place and speed, site, threat) tasks in parallel, each threat prepared once against a table
  * and solved for every cue and delay. Rows come out in case order, the same bits on any number
- * of threads. sweep_range runs the cases [i0, i1): a process (or a rank) may take any range. */
+ * of threads. sweep_chunk runs any range of cases [i0, i1); under MPI (docs/mpi.md) each chunk
+ * is split among the ranks, and rank 0 gathers the results, prints or stores them: the same
+ * bytes as one process. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <inttypes.h>
@@ -21,6 +23,7 @@
 #include "bmd/parallel.h"
 #include "bmd/targeting.h"
 #include "cli.h"
+#include "ranks.h"
 #include "store.h"
 #include "sweep_store.h"
 
@@ -52,7 +55,10 @@ static const char help[] =
     "--format json). With --db FILE they go into a results store, one transaction per chunk of\n"
     "--chunk C cases (default 50); --resume continues it after an interruption (even kill -9);\n"
     "bmdsim store export FILE reads it back. --threads T: default all processors; the rows are\n"
-    "the same for any T.\n";
+    "the same for any T.\n"
+    "Under MPI (mpirun -np N bmdsim sweep ...; docs/mpi.md) the ranks share each chunk's cases\n"
+    "and rank 0 alone prints and writes the store: the same output as one process. --threads\n"
+    "is then per rank (default: this machine's processors shared among its ranks).\n";
 
 /* ---------------------------------------------------------------- axes */
 
@@ -323,6 +329,7 @@ static bmd_status table_task(void *vctx, int i)
             return st;
     }
     bmd_flyout_opts fop = bmd_flyout_default_opts();
+    fop.threads = bmd_parallel_inner_threads(w->threads, w->n_build);
     return bmd_flyout_build(&iv, lat, lon, h, &fo, &fop, &e->f);
 }
 
@@ -518,6 +525,30 @@ static bmd_status sweep_chunk(sweep *w, int64_t i0, int64_t i1)
         p0 = p1;
     }
     return BMD_OK;
+}
+
+/* Compute the chunk [i0, i1) on every rank, each its share (ranks.h), and gather the results
+ * into rank 0's w->res, whose w->i0, w->i1 are then the chunk's. Collective: every rank calls it
+ * for the same chunks. Returns the exit status the ranks agree on; a failure is said on rank 0
+ * (its own, or which rank failed). */
+static int chunk_all_ranks(const char *C, sweep *w, int64_t i0, int64_t i1)
+{
+    long my_first = 0;
+    long my_n = 0;
+    ranks_split((long)i0, (long)(i1 - i0), &my_first, &my_n);
+    bmd_status bs = my_n > 0 ? sweep_chunk(w, my_first, my_first + my_n) : BMD_OK;
+    if (bs != BMD_OK) {
+        prog_done();
+        cli_error(C, "cases %ld to %ld failed: %s", my_first, my_first + my_n - 1,
+                  bmd_status_str(bs));
+    }
+    int rc = ranks_agree(C, bs == BMD_OK ? EXIT_OK : EXIT_INTERNAL);
+    if (rc != EXIT_OK)
+        return rc;
+    ranks_gather(w->res, (size_t)my_n * (size_t)w->per_case * sizeof *w->res, w->res);
+    w->i0 = i0;
+    w->i1 = i1;
+    return EXIT_OK;
 }
 
 /* A row's reason: a short code (docs/sweep.md gives each its meaning, the intercept solver's
@@ -744,6 +775,8 @@ int cmd_sweep(int argc, char **argv)
         }
         w.threads = (int)x;
     }
+    if (w.threads == 0)
+        w.threads = ranks_default_threads();
     const char *threat_set = opt_get(&o, "threats");
     if (threat_set && strcmp(threat_set, "matrix") != 0 && strcmp(threat_set, "raid") != 0) {
         cli_error(C, "--threats: \"%s\": expected matrix or raid", threat_set);
@@ -952,20 +985,26 @@ int cmd_sweep(int argc, char **argv)
                   "sensor?)", bmd_status_str(bs));
         goto out;
     }
-    if (db) {
+    /* The store is rank 0's alone (ranks.h); every rank learns whether it opened. */
+    bool lead = ranks_rank() == 0;
+    if (db && lead) {
         bool okdb = resume ? sweep_store_open(C, db, &st, tinfo, sinfo, &sto)
                            : sweep_store_create(C, db, &st, tinfo, sinfo, &sto);
-        if (!okdb) {
-            rc = EXIT_USAGE;
-            goto out;
-        }
+        rc = okdb ? EXIT_OK : EXIT_USAGE;
+    } else {
+        rc = EXIT_OK;
     }
+    rc = ranks_agree(C, rc);
+    if (rc != EXIT_OK)
+        goto out;
+    rc = EXIT_INTERNAL;
     w.res = calloc((size_t)chunk * (size_t)w.per_case, sizeof *w.res);
     cases = calloc((size_t)chunk, sizeof *cases);
     rows = calloc((size_t)chunk * (size_t)w.per_case, sizeof *rows);
-    if (!w.res || !cases || !rows) {
-        cli_error(C, "out of memory (%ld cases of %d rows a chunk: lower --chunk)", chunk,
-                  w.per_case);
+    if (ranks_agree(C, w.res && cases && rows ? EXIT_OK : EXIT_INTERNAL) != EXIT_OK) {
+        if (!w.res || !cases || !rows)
+            cli_error(C, "out of memory (%ld cases of %d rows a chunk: lower --chunk)", chunk,
+                      w.per_case);
         goto out;
     }
 
@@ -979,62 +1018,83 @@ int cmd_sweep(int argc, char **argv)
     /* On --resume, compute the last committed chunk again: the same rows to the bit, or the
      * scenario's includes, the catalog or bmdsim changed since (the SHA-256 covers the
      * scenario file only) and the store is refused. */
-    if (sto && resume) {
-        int64_t f0 = -1;
-        int64_t fn = 0;
-        if (!sweep_store_last_chunk(C, sto, &f0, &fn)) {
-            rc = EXIT_USAGE;
+    if (db && resume) {
+        /* Rank 0 reads the last committed chunk (f0 = -1: none) and tells the others. */
+        int64_t last[3] = {-1, 0, EXIT_OK};
+        if (lead) {
+            if (!sweep_store_last_chunk(C, sto, &last[0], &last[1])) {
+                last[2] = EXIT_USAGE;
+            } else if (last[0] >= 0) {
+                int64_t f1 = last[0] + chunk < w.n_cases ? last[0] + chunk : w.n_cases;
+                if (last[0] % chunk != 0 || last[1] != f1 - last[0]) {
+                    cli_error(C, "--db: %s: a chunk of %" PRId64 " cases at case %" PRId64
+                              " does not fit chunks of %ld (the store was edited?)",
+                              db, last[1], last[0], chunk);
+                    last[2] = EXIT_USAGE;
+                }
+            }
+        }
+        ranks_bcast(last, sizeof last);
+        if (last[2] != EXIT_OK) {
+            rc = (int)last[2];
             goto out;
         }
+        int64_t f0 = last[0];
         if (f0 >= 0) {
             int64_t f1 = f0 + chunk < w.n_cases ? f0 + chunk : w.n_cases;
-            if (f0 % chunk != 0 || fn != f1 - f0) {
-                cli_error(C, "--db: %s: a chunk of %" PRId64 " cases at case %" PRId64
-                          " does not fit chunks of %ld (the store was edited?)",
-                          db, fn, f0, chunk);
-                rc = EXIT_USAGE;
-                goto out;
-            }
             prog_update(0.0, "sweep: checking the last committed chunk");
-            bs = sweep_chunk(&w, f0, f1);
-            if (bs != BMD_OK) {
+            int crc = chunk_all_ranks(C, &w, f0, f1);
+            if (crc != EXIT_OK) {
                 prog_done();
-                cli_error(C, "cases %" PRId64 " to %" PRId64 " failed: %s", f0, f1 - 1,
-                          bmd_status_str(bs));
+                rc = crc;
                 goto out;
             }
-            chunk_values(&w, cases, rows);
-            bool same = false;
-            char what[160];
-            if (!sweep_store_same(C, sto, f0, f1 - f0, cases, rows, w.per_case, &same, what,
-                                  sizeof what)) {
-                prog_done();
-                goto out;
+            int same_rc = EXIT_OK;
+            if (lead) {
+                chunk_values(&w, cases, rows);
+                bool same = false;
+                char what[160];
+                if (!sweep_store_same(C, sto, f0, f1 - f0, cases, rows, w.per_case, &same, what,
+                                      sizeof what)) {
+                    prog_done();
+                    same_rc = EXIT_INTERNAL;
+                } else if (!same) {
+                    prog_done();
+                    cli_error(C, "--resume: %s: cases %" PRId64 " to %" PRId64 " computed again "
+                              "differ from the stored ones (%s): the scenario's includes, the "
+                              "catalog or bmdsim changed since the sweep began, or the store "
+                              "was edited",
+                              db, f0, f1 - 1, what);
+                    same_rc = EXIT_USAGE;
+                }
             }
-            if (!same) {
-                prog_done();
-                cli_error(C, "--resume: %s: cases %" PRId64 " to %" PRId64 " computed again "
-                          "differ from the stored ones (%s): the scenario's includes, the "
-                          "catalog or bmdsim changed since the sweep began, or the store was "
-                          "edited",
-                          db, f0, f1 - 1, what);
-                rc = EXIT_USAGE;
+            same_rc = ranks_agree(C, same_rc);
+            if (same_rc != EXIT_OK) {
+                rc = same_rc;
                 goto out;
             }
         }
     }
     int64_t resumed = 0;
     int64_t computed = 0;
-    int64_t engageable_cases = 0;
     for (int64_t i0 = 0; i0 < w.n_cases; i0 += chunk) {
         int64_t i1 = i0 + chunk < w.n_cases ? i0 + chunk : w.n_cases;
-        if (sto) {
-            bool has = false;
-            if (!sweep_store_has_chunk(C, sto, i0, i1 - i0, &has)) {
-                rc = EXIT_USAGE;
+        if (db) {
+            /* Rank 0 knows whether the chunk is committed; the others follow it. */
+            int has_rc[2] = {0, EXIT_OK};
+            if (lead) {
+                bool has = false;
+                if (!sweep_store_has_chunk(C, sto, i0, i1 - i0, &has))
+                    has_rc[1] = EXIT_USAGE;
+                has_rc[0] = has;
+            }
+            ranks_bcast(has_rc, sizeof has_rc);
+            if (has_rc[1] != EXIT_OK) {
+                prog_done();
+                rc = has_rc[1];
                 goto out;
             }
-            if (has) {
+            if (has_rc[0]) {
                 resumed += i1 - i0;
                 continue;
             }
@@ -1042,36 +1102,39 @@ int cmd_sweep(int argc, char **argv)
         char label[64];
         snprintf(label, sizeof label, "sweep: case %" PRId64 "/%" PRId64, i0, w.n_cases);
         prog_count((double)i0 / (double)w.n_cases, (double)computed, "cases", label);
-        bs = sweep_chunk(&w, i0, i1);
-        if (bs != BMD_OK) {
+        int crc = chunk_all_ranks(C, &w, i0, i1);
+        if (crc != EXIT_OK) {
             prog_done();
-            cli_error(C, "cases %" PRId64 " to %" PRId64 " failed: %s", i0, i1 - 1,
-                      bmd_status_str(bs));
+            rc = crc;
             goto out;
         }
-        chunk_values(&w, cases, rows);
-        for (int64_t c = 0; c < i1 - i0; c++)
-            engageable_cases += cases[c].threats_engageable > 0;
-        if (sto) {
-            if (!sweep_store_append(C, sto, i0, i1 - i0, cases, rows, w.per_case)) {
-                prog_done();
-                goto out;
-            }
-        } else {
-            for (int64_t c = 0; c < i1 - i0; c++) {
-                if (json)
-                    sweep_json_case(stdout, i0 + c == 0, &cases[c], &rows[c * w.per_case],
-                                    w.per_case);
-                else
-                    sweep_csv_case(stdout, &cases[c], &rows[c * w.per_case], w.per_case, tinfo,
-                                   sinfo);
-            }
-            if (fflush(stdout) != 0) {
-                prog_done();
-                cli_error(C, "cannot write the rows: %s", strerror(errno));
-                goto out;
+        int wrc = EXIT_OK;
+        if (lead) {
+            chunk_values(&w, cases, rows);
+            if (sto) {
+                if (!sweep_store_append(C, sto, i0, i1 - i0, cases, rows, w.per_case)) {
+                    prog_done();
+                    wrc = EXIT_INTERNAL;
+                }
+            } else {
+                for (int64_t c = 0; c < i1 - i0; c++) {
+                    if (json)
+                        sweep_json_case(stdout, i0 + c == 0, &cases[c], &rows[c * w.per_case],
+                                        w.per_case);
+                    else
+                        sweep_csv_case(stdout, &cases[c], &rows[c * w.per_case], w.per_case,
+                                       tinfo, sinfo);
+                }
+                if (fflush(stdout) != 0) {
+                    prog_done();
+                    cli_error(C, "cannot write the rows: %s", strerror(errno));
+                    wrc = EXIT_INTERNAL;
+                }
             }
         }
+        /* Every rank learns whether rank 0 wrote the chunk (a full disk ends them all). */
+        if (ranks_agree(C, wrc) != EXIT_OK)
+            goto out;
         computed += i1 - i0;
     }
     prog_done();
@@ -1085,7 +1148,6 @@ int cmd_sweep(int argc, char **argv)
         cli_error(C, "cannot write the output: %s", strerror(errno));
         goto out;
     }
-    (void)engageable_cases;
     rc = EXIT_OK;
 out:
     for (int k = 0; k < w.n_tab; k++)

@@ -49,6 +49,12 @@ void ranks_sum(long *v, int n);
  * machines of the same kind, so a struct's bytes mean the same on each). */
 void ranks_bcast(void *buf, size_t bytes);
 
+/* Gather every rank's block to rank 0: rank r's `bytes` bytes at mine go to rank 0's out, the
+ * blocks one after the other in rank order (so with ranks_split's contiguous shares, each case
+ * lands at its own place). Rank 0's own block is copied first (nothing to do when mine == out).
+ * out is used on rank 0 only and must hold the sum of the blocks. Collective. */
+void ranks_gather(const void *mine, size_t bytes, void *out);
+
 /* Agree on an exit status: every rank gives its own (0: ok) and gets the first non-zero one in
  * rank order, or 0. When rank 0's is 0 and another rank's is not, rank 0 says which rank failed
  * (that rank's own message was silenced). */

@@ -151,6 +151,54 @@ void ranks_bcast(void *buf, size_t bytes)
     }
 }
 
+void ranks_gather(const void *mine, size_t bytes, void *out)
+{
+    if (size == 1 || rank == 0) {
+        if (mine != out && bytes > 0)
+            memmove(out, mine, bytes);
+    }
+    if (size == 1)
+        return;
+    /* The blocks' sizes first (64-bit: a block may pass INT_MAX bytes), then each block in
+     * pieces of at most 1 GiB (MPI counts are int), rank by rank. */
+    unsigned long long mine_n = bytes;
+    unsigned long long *sizes = NULL;
+    if (rank == 0) {
+        sizes = malloc((size_t)size * sizeof *sizes);
+        if (!sizes) {
+            fprintf(stderr, "bmdsim: out of memory gathering the ranks' results\n");
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+    }
+    MPI_Request req;
+    MPI_Igather(&mine_n, 1, MPI_UNSIGNED_LONG_LONG, sizes, 1, MPI_UNSIGNED_LONG_LONG, 0,
+                MPI_COMM_WORLD, &req);
+    wait_for(&req);
+    const size_t piece = (size_t)1 << 30;
+    if (rank == 0) {
+        unsigned char *p = (unsigned char *)out + bytes;
+        for (int r = 1; r < size; r++) {
+            for (unsigned long long left = sizes[r]; left > 0;) {
+                size_t k = left < piece ? (size_t)left : piece;
+                MPI_Irecv(p, (int)k, MPI_BYTE, r, 17, MPI_COMM_WORLD, &req);
+                wait_for(&req);
+                p += k;
+                left -= k;
+            }
+        }
+        free(sizes);
+    } else {
+        const unsigned char *p = mine;
+        for (size_t left = bytes; left > 0;) {
+            size_t k = left < piece ? left : piece;
+            MPI_Isend(p, (int)k, MPI_BYTE, 0, 17, MPI_COMM_WORLD, &req);
+            wait_for(&req);
+            p += k;
+            left -= k;
+        }
+    }
+}
+
 int ranks_agree(const char *cmd, int status)
 {
     if (size == 1)

@@ -2,6 +2,8 @@
 /* ranks_none.c: ranks.h for a bmdsim built without MPI: always one rank, every call trivial. */
 #include "ranks.h"
 
+#include <string.h>
+
 bool ranks_init(int *argc, char ***argv)
 {
     (void)argc;
@@ -49,6 +51,12 @@ void ranks_bcast(void *buf, size_t bytes)
 {
     (void)buf;
     (void)bytes;
+}
+
+void ranks_gather(const void *mine, size_t bytes, void *out)
+{
+    if (mine != out && bytes > 0)
+        memmove(out, mine, bytes);
 }
 
 int ranks_agree(const char *cmd, int status)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bmdsim engage under MPI (docs/mpi.md): mpirun -np 2 must print the same bytes as one process,
+# bmdsim engage and sweep under MPI (docs/mpi.md): mpirun -np 2 must print the same bytes as one process,
 # with and without a results store (--db; store export), under a stopping rule (--ci-width), and
 # a study killed under one rank count resumes under another with the totals of an uninterrupted
 # run. Also: a singleton (MPI started without mpirun), errors under mpirun (one message, the same
@@ -164,6 +164,68 @@ n=$(run_and_kill "$tmp/k1" 1)
 echo "1 process killed after $n runs; resumed by 2 ranks"
 (cd "$tmp/k1" && mpi2 engage "$P1" --db s.db --resume --format json >o.json 2>err) || bad "resume by 2: $(cat "$tmp/k1/err")"
 resumed "$tmp/k1/o.json" && ok || bad "1 killed, 2 ranks resumed: not the uninterrupted totals"
+
+section "sweep: the same bytes as one process"
+# The sweep's cases are split among the ranks chunk by chunk and gathered on rank 0 (docs/mpi.md).
+P4="$SCN/phase4-russian-icbms.yaml"
+A=("$P4" --threats raid --site Redzikowo,Deveselu --burnout-speed-km-s 3:6:1 --cue ideal,early-warning --delay-s 0,60)
+"$B" sweep "${A[@]}" --chunk 5 --threads 1 >"$tmp/sw1.csv" 2>"$tmp/err" || bad "sweep, 1 process: $(cat "$tmp/err")"
+[ "$(wc -l <"$tmp/sw1.csv")" -eq $((1 + 16 * 2 * 5)) ] && ok || bad "sweep: $(wc -l <"$tmp/sw1.csv") lines, wanted 16 cases x 2 sites x 5 threats and a header"
+mpi2 sweep "${A[@]}" --chunk 5 --threads 1 >"$tmp/sw2.csv" 2>"$tmp/err" || bad "sweep, 2 ranks: $(cat "$tmp/err")"
+same "$tmp/sw1.csv" "$tmp/sw2.csv" "sweep CSV, 2 ranks"
+[ -s "$tmp/err" ] && bad "sweep under 2 ranks wrote to stderr: $(cat "$tmp/err")" || ok
+# Three ranks on chunks of 2: shares of 1, 1 and 0 cases.
+"$MPIEXEC" -np 3 "$B" sweep "${A[@]}" --chunk 2 --threads 1 >"$tmp/sw3.csv" 2>"$tmp/err" || bad "sweep, 3 ranks: $(cat "$tmp/err")"
+same "$tmp/sw1.csv" "$tmp/sw3.csv" "sweep CSV, 3 ranks, chunks of 2"
+"$B" sweep "${A[@]}" --chunk 5 --format json >"$tmp/sw1.json" 2>/dev/null || bad "sweep json, 1 process"
+mpi2 sweep "${A[@]}" --chunk 5 --format json >"$tmp/sw2.json" 2>"$tmp/err" || bad "sweep json, 2 ranks: $(cat "$tmp/err")"
+same "$tmp/sw1.json" "$tmp/sw2.json" "sweep JSON, 2 ranks"
+
+section "sweep: the store, killed under one rank count and resumed under the other"
+mkdir -p "$tmp/swa" "$tmp/swb"
+(cd "$tmp/swa" && "$B" sweep "${A[@]}" --chunk 2 --threads 1 --db s.db >o.txt 2>err) || bad "sweep --db, 1 process: $(cat "$tmp/swa/err")"
+(cd "$tmp/swb" && mpi2 sweep "${A[@]}" --chunk 2 --threads 1 --db s.db >o.txt 2>err) || bad "sweep --db, 2 ranks: $(cat "$tmp/swb/err")"
+same "$tmp/swa/o.txt" "$tmp/swb/o.txt" "sweep --db summary"
+"$B" store export "$tmp/swb/s.db" >"$tmp/swb/e.csv" 2>"$tmp/err" || bad "sweep export: $(cat "$tmp/err")"
+same "$tmp/sw1.csv" "$tmp/swb/e.csv" "the 2-rank sweep store's export"
+mpi2 sweep "${A[@]}" --chunk 2 --db "$tmp/swb/s.db" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(grep -c 'exists: add --resume' "$tmp/err")" -eq 1 ] && ok || bad "an existing sweep store under mpirun: exit $rc, $(cat "$tmp/err")"
+swcases() {
+  "$B" store export "$1" --format json 2>/dev/null |
+    $PY -c "import json,sys; print(json.load(sys.stdin)['cases_written'])" 2>/dev/null || echo 0
+}
+# sweep_kill DIR RANKS: start the sweep, kill it with SIGKILL once a chunk is committed.
+sweep_kill() {
+  local d=$1 n=$2
+  mkdir -p "$d"
+  if [ "$n" -eq 1 ]; then
+    (cd "$d" && exec "$B" sweep "${A[@]}" --chunk 2 --threads 1 --db s.db >/dev/null 2>&1) &
+  else
+    (cd "$d" && exec "$MPIEXEC" -np "$n" "$B" sweep "${A[@]}" --chunk 2 --threads 1 --db s.db >/dev/null 2>&1) &
+  fi
+  child=$!
+  for _ in $(seq 1 1200); do
+    [ "$(swcases "$d/s.db")" -gt 0 ] && break
+    kill -0 "$child" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [ "$n" -eq 1 ]; then kill -9 "$child"; else pkill -9 -P "$child"; fi
+  wait "$child" 2>/dev/null
+  child=
+  swcases "$d/s.db"
+}
+n=$(sweep_kill "$tmp/swk2" 2)
+echo "sweep under 2 ranks killed after $n cases; resumed by 1 process"
+(cd "$tmp/swk2" && "$B" sweep "${A[@]}" --chunk 2 --db s.db --resume >o.txt 2>err) || bad "sweep resume by 1: $(cat "$tmp/swk2/err")"
+"$B" store export "$tmp/swk2/s.db" >"$tmp/swk2/e.csv" 2>/dev/null
+same "$tmp/sw1.csv" "$tmp/swk2/e.csv" "sweep: 2 ranks killed, 1 process resumed"
+n=$(sweep_kill "$tmp/swk1" 1)
+echo "sweep by 1 process killed after $n cases; resumed by 2 ranks"
+(cd "$tmp/swk1" && mpi2 sweep "${A[@]}" --chunk 2 --db s.db --resume >o.txt 2>err) || bad "sweep resume by 2: $(cat "$tmp/swk1/err")"
+"$B" store export "$tmp/swk1/s.db" >"$tmp/swk1/e.csv" 2>/dev/null
+same "$tmp/sw1.csv" "$tmp/swk1/e.csv" "sweep: 1 process killed, 2 ranks resumed"
+grep -q "16 cases" "$tmp/swk1/o.txt" && ok || bad "sweep resumed by 2 ranks: $(cat "$tmp/swk1/o.txt")"
 
 section "done"
 echo "mpi: $pass passed, $fail failed"

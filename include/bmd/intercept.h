@@ -31,9 +31,12 @@ typedef struct bmd_flyout_opts {
     int n_alt;              ///< grid points in altitude
     double max_time_s;      ///< fly-out time limit (s)
     double sample_s;        ///< sampling of each fan trajectory (s)
+    int threads;            ///< threads flying the fan (0: one per processor); the table is the
+                            ///< same for any number
 } bmd_flyout_opts;
 
-/// 8 azimuths, 64 kicks from 0.3 to 88 degrees, a 200 x 200 grid, 1,800 s, 1 s samples.
+/// 8 azimuths, 64 kicks from 0.3 to 88 degrees, a 200 x 200 grid, 1,800 s, 1 s samples, a thread
+/// per processor.
 bmd_flyout_opts bmd_flyout_default_opts(void);
 
 /// An opaque fly-out table.

@@ -96,7 +96,7 @@ static bmd_status engages_any(const bmd_flyout *f, const bmd_kill_vehicle *kv,
 
 /* Table of im scaled to speed v at a site; BMD_ERR_RANGE when it cannot be scaled there. */
 static bmd_status scaled_table(const bmd_missile *im, double v, double lat, double lon, double h,
-                               bmd_flyout **f)
+                               int threads, bmd_flyout **f)
 {
     bmd_flight_opts fo = bmd_flight_default_opts();
     bmd_vehicle iv;
@@ -104,6 +104,7 @@ static bmd_status scaled_table(const bmd_missile *im, double v, double lat, doub
     if (st != BMD_OK)
         return st;
     bmd_flyout_opts fop = bmd_flyout_default_opts();
+    fop.threads = threads;
     return bmd_flyout_build(&iv, lat, lon, h, &fo, &fop, f);
 }
 
@@ -123,7 +124,7 @@ static bmd_status probe_at(const probe *p, double v, int *which, bmd_intercept *
 {
     *which = -1;
     bmd_flyout *f = NULL;
-    bmd_status st = scaled_table(p->im, v, p->lat, p->lon, p->h, &f);
+    bmd_status st = scaled_table(p->im, v, p->lat, p->lon, p->h, 0, &f);
     (*p->evaluations)++;
     if (st != BMD_OK)
         return st;
@@ -230,6 +231,7 @@ typedef struct gu_ctx {
     bmd_gu_map *map;
     int row0;
     bool not_scalable;
+    int inner_threads;    /* each row's table's fan */
 } gu_ctx;
 
 static bmd_status gu_row(void *vctx, int r)
@@ -239,7 +241,7 @@ static bmd_status gu_row(void *vctx, int r)
     int i = c->row0 + r;
     double lat = m->lat0_rad + i * m->step_rad;
     bmd_flyout *f0 = NULL;
-    bmd_status st = scaled_table(c->im, c->v, lat, m->lon0_rad, 0.0, &f0);
+    bmd_status st = scaled_table(c->im, c->v, lat, m->lon0_rad, 0.0, c->inner_threads, &f0);
     if (st != BMD_OK)
         return st;
     bool at_site = bmd_cue_spec_of(c->cue)->at_site;
@@ -315,9 +317,9 @@ bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, doub
     bmd_threat_samples **smp = NULL;
     if (st == BMD_OK)
         st = samples_make(threats, n_threats, &smp);
-    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, cue_defs, seed, t_min, smp, out, 0,
-                  false};
     int chunk = 2 * bmd_parallel_threads(threads, n_lat);
+    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, cue_defs, seed, t_min, smp, out, 0,
+                  false, bmd_parallel_inner_threads(threads, chunk < n_lat ? chunk : n_lat)};
     for (int r0 = 0; st == BMD_OK && r0 < n_lat; r0 += chunk) {
         int m = n_lat - r0 < chunk ? n_lat - r0 : chunk;
         ctx.row0 = r0;

@@ -14,6 +14,7 @@
 typedef struct tab_ctx {
     const bmd_scn_site *sites;
     bmd_flyout **tables;
+    int inner_threads; /* each table's fan */
 } tab_ctx;
 
 static bmd_status tab_task(void *ctx, int i)
@@ -22,6 +23,7 @@ static bmd_status tab_task(void *ctx, int i)
     const bmd_scn_site *s = &c->sites[i];
     bmd_flight_opts fo = bmd_flight_default_opts();
     bmd_flyout_opts fop = bmd_flyout_default_opts();
+    fop.threads = c->inner_threads;
     return bmd_flyout_build(&s->interceptor->v, s->lat_rad, s->lon_rad, s->h_m, &fo, &fop,
                             &c->tables[i]);
 }
@@ -35,7 +37,7 @@ bmd_status bmd_site_tables(const bmd_scn_site *sites, int n_sites, int threads,
     bmd_flyout **t = calloc((size_t)n_sites, sizeof *t);
     if (!t)
         return BMD_ERR_NOMEM;
-    tab_ctx c = {sites, t};
+    tab_ctx c = {sites, t, bmd_parallel_inner_threads(threads, n_sites)};
     bmd_status st = bmd_parallel_for(n_sites, threads, tab_task, &c, NULL);
     if (st != BMD_OK) {
         bmd_site_tables_free(t, n_sites);

@@ -372,6 +372,8 @@ bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid
         return fail(r, why, why_size, BMD_ERR_NOMEM, "out of memory");
     int bad = -1;
     bmd_status sp = bmd_parallel_for(r->nt, threads, prep_threat, &pc, &bad);
+    /* Each site's table flies its fan on the threads the loop over sites leaves over. */
+    pc.fop.threads = bmd_parallel_inner_threads(threads, r->ns);
     if (sp == BMD_OK)
         sp = bmd_parallel_for(r->ns, threads, prep_site, &pc, &bad);
     if (sp != BMD_OK) {

@@ -40,6 +40,7 @@ bmd_flyout_opts bmd_flyout_default_opts(void)
     o.n_alt = 200;
     o.max_time_s = 1800.0;
     o.sample_s = 1.0;
+    o.threads = 0;
     return o;
 }
 
@@ -225,7 +226,7 @@ bmd_status bmd_flyout_build(const bmd_vehicle *veh, double site_lat_rad, double 
     if (st == BMD_OK) {
         /* The fan's flights are independent: in parallel, each writing its own line. */
         fan_ctx fc = {f, veh, &fl, fo, site_lat_rad, site_lon_rad, site_h_m, nk, lines};
-        st = bmd_parallel_for(f->n_az * nk, 0, fan_task, &fc, NULL);
+        st = bmd_parallel_for(f->n_az * nk, fo->threads, fan_task, &fc, NULL);
     }
     for (int k = 0; st == BMD_OK && k < f->n_az * nk; k++)
         for (int j = 0; j < lines[k].n; j++) {

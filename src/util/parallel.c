@@ -18,6 +18,13 @@ int bmd_parallel_threads(int threads, long n)
     return threads;
 }
 
+int bmd_parallel_inner_threads(int threads, long n_outer)
+{
+    int all = bmd_parallel_threads(threads, 1L << 30);
+    int outer = bmd_parallel_threads(threads, n_outer);
+    return all / outer > 1 ? all / outer : 1;
+}
+
 typedef struct block {
     bmd_task_fn fn;
     void *ctx;
