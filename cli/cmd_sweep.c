@@ -18,12 +18,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bmd/analysis.h"
 #include "bmd/parallel.h"
 #include "bmd/targeting.h"
 #include "cli.h"
 #include "ranks.h"
+#include "report.h"
 #include "store.h"
 #include "sweep_store.h"
 
@@ -898,8 +900,32 @@ int cmd_sweep(int argc, char **argv)
             snprintf(st.axes + used, sizeof st.axes - used, ";chunk=%ld", chunk);
     }
     {
-        char idtext[4096];
-        snprintf(idtext, sizeof idtext, "%s\n%s", st.scenario_sha256, st.axes);
+        /* The sweep's identity: the scenario's bytes, the axes, and the bytes of every other
+         * file its rows depend on (its includes, the catalog files of the missiles,
+         * interceptors and sensors it uses, and the catalog's drag table), by content, not by
+         * path: a store resumes on another machine, and refuses changed inputs. */
+        char idtext[4096 + 65 * (BMD_SCN_MAX_FILES + 130)];
+        size_t used = (size_t)snprintf(idtext, sizeof idtext, "%s\n%s\ninputs=",
+                                       st.scenario_sha256, st.axes);
+        const char *files[BMD_SCN_MAX_FILES + 129];
+        int nf = report_input_files(&sc, cat, files, BMD_SCN_MAX_FILES + 128);
+        char drag[1100];
+        snprintf(drag, sizeof drag, "%s/drag.yaml", bmd_data_dir());
+        if (nf >= 0 && access(drag, R_OK) == 0)
+            files[nf++] = drag;
+        if (nf < 0) {
+            cli_error(C, "%s: more input files than a sweep can name", o.pos[0]);
+            goto out;
+        }
+        for (int k = 1; k < nf; k++) { /* [0] is the scenario, hashed above */
+            char hex[65];
+            if (!store_sha256_file(C, files[k], hex)) {
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            used += (size_t)snprintf(idtext + used, sizeof idtext - used, "%s%s", k > 1 ? "," : "",
+                                     hex);
+        }
         store_sha256_text(idtext, st.sweep_sha256);
     }
     st.cases = w.n_cases;

@@ -109,6 +109,101 @@ static void add_sensor(cJSON *arr, used *u, const bmd_sensor_entry *se)
     cJSON_AddItemToArray(arr, e);
 }
 
+/* Visit the catalog entries a scenario uses (a missile or sensor may be visited more than once):
+ * its threats' missiles, its sites' interceptors, its analyses' missiles and interceptor, its
+ * radars, its early warning and its cues' sensors, in that order. */
+static void walk_used(const bmd_scenario *s, const bmd_catalog *cat,
+                      void (*on_missile)(void *ctx, const bmd_missile *m),
+                      void (*on_sensor)(void *ctx, const bmd_sensor_entry *se), void *ctx)
+{
+    for (int k = 0; k < s->n_threats; k++)
+        on_missile(ctx, s->threats[k].missile);
+    for (int k = 0; k < s->n_sites; k++)
+        on_missile(ctx, s->sites[k].interceptor);
+    const bmd_scn_analyses *an = &s->analyses;
+    if (an->defended_area && an->da.missile)
+        on_missile(ctx, an->da.missile);
+    if (an->feasibility_matrix)
+        for (int k = 0; k < an->fm.n_bases; k++)
+            if (an->fm.bases[k].missile)
+                on_missile(ctx, an->fm.bases[k].missile);
+    if (an->guarantees && an->gu.interceptor)
+        on_missile(ctx, an->gu.interceptor);
+    for (int k = 0; k < s->n_sensors; k++) {
+        const bmd_sensor_entry *se = bmd_catalog_find_sensor(cat, s->radars[k].id);
+        if (se)
+            on_sensor(ctx, se);
+    }
+    if (s->has_ew) {
+        const bmd_sensor_entry *se = bmd_catalog_find_sensor(cat, s->ew.id);
+        if (se)
+            on_sensor(ctx, se);
+    }
+    for (int k = 0; k < BMD_N_CUES; k++)
+        if (an->cue_defs[k].sensor)
+            on_sensor(ctx, an->cue_defs[k].sensor);
+}
+
+typedef struct json_visit {
+    cJSON *arr;
+    used *u;
+} json_visit;
+
+static void json_missile(void *ctx, const bmd_missile *m)
+{
+    json_visit *v = ctx;
+    add_missile(v->arr, v->u, m);
+}
+
+static void json_sensor(void *ctx, const bmd_sensor_entry *se)
+{
+    json_visit *v = ctx;
+    add_sensor(v->arr, v->u, se);
+}
+
+/* The input files' paths (report.h): distinct, in first-visit order. */
+typedef struct file_visit {
+    const char **paths;
+    int n, max;
+    bool full;
+} file_visit;
+
+static void file_add(file_visit *v, const char *path)
+{
+    if (!path || !*path)
+        return;
+    for (int i = 0; i < v->n; i++)
+        if (strcmp(v->paths[i], path) == 0)
+            return;
+    if (v->n >= v->max) {
+        v->full = true;
+        return;
+    }
+    v->paths[v->n++] = path;
+}
+
+static void file_missile(void *ctx, const bmd_missile *m)
+{
+    if (m)
+        file_add(ctx, m->file);
+}
+
+static void file_sensor(void *ctx, const bmd_sensor_entry *se)
+{
+    if (se)
+        file_add(ctx, se->file);
+}
+
+int report_input_files(const bmd_scenario *s, const bmd_catalog *cat, const char **paths,
+                       int max)
+{
+    file_visit v = {paths, 0, max, false};
+    for (int k = 0; k < s->n_files; k++)
+        file_add(&v, s->files[k]);
+    walk_used(s, cat, file_missile, file_sensor, &v);
+    return v.full ? -1 : v.n;
+}
+
 bool report_inputs_write(const char *C, const bmd_scenario *s, const bmd_catalog *cat,
                          const char *scenario_path, const char *dir)
 {
@@ -176,32 +271,8 @@ bool report_inputs_write(const char *C, const bmd_scenario *s, const bmd_catalog
     /* The catalog entries behind the scenario: threats, interceptors, sensors, analyses. */
     cJSON *ce = cJSON_AddArrayToObject(root, "catalog");
     used u = {0};
-    for (int k = 0; k < s->n_threats; k++)
-        add_missile(ce, &u, s->threats[k].missile);
-    for (int k = 0; k < s->n_sites; k++)
-        add_missile(ce, &u, s->sites[k].interceptor);
-    const bmd_scn_analyses *an = &s->analyses;
-    if (an->defended_area && an->da.missile)
-        add_missile(ce, &u, an->da.missile);
-    if (an->feasibility_matrix)
-        for (int k = 0; k < an->fm.n_bases; k++)
-            if (an->fm.bases[k].missile)
-                add_missile(ce, &u, an->fm.bases[k].missile);
-    if (an->guarantees && an->gu.interceptor)
-        add_missile(ce, &u, an->gu.interceptor);
-    for (int k = 0; k < s->n_sensors; k++) {
-        const bmd_sensor_entry *se = bmd_catalog_find_sensor(cat, s->radars[k].id);
-        if (se)
-            add_sensor(ce, &u, se);
-    }
-    if (s->has_ew) {
-        const bmd_sensor_entry *se = bmd_catalog_find_sensor(cat, s->ew.id);
-        if (se)
-            add_sensor(ce, &u, se);
-    }
-    for (int k = 0; k < BMD_N_CUES; k++)
-        if (an->cue_defs[k].sensor)
-            add_sensor(ce, &u, an->cue_defs[k].sensor);
+    json_visit jv = {ce, &u};
+    walk_used(s, cat, json_missile, json_sensor, &jv);
     char *js = cJSON_Print(root);
     cJSON_Delete(root);
     if (!js) {

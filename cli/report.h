@@ -11,6 +11,13 @@
 /* Write dir/inputs.json: the scenario as loaded (sensors, threats, defended assets), the files
  * read with their SHA-256, the seed, and every parameter with its source (the scenario's and
  * those of the catalog entries it uses). scenario_path is the file as given. */
+/* The files a scenario's results depend on: the scenario and its includes (as read), then the
+ * catalog files of the entries it uses (missiles, interceptors, sensors), each once, in a fixed
+ * order; the pointers are the scenario's and the catalog's. Returns their number, or -1 when
+ * more than max. */
+int report_input_files(const bmd_scenario *s, const bmd_catalog *cat, const char **paths,
+                       int max);
+
 bool report_inputs_write(const char *C, const bmd_scenario *s, const bmd_catalog *cat,
                          const char *scenario_path, const char *dir);
 

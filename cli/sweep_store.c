@@ -428,8 +428,13 @@ bool sweep_store_open(const char *cmd, const char *path, const sweep_study *st,
             goto fail;
         }
         if (!hash || strcmp(hash, st->sweep_sha256) != 0) {
-            cli_error(cmd, "--resume: %s: a different sweep: stored axes \"%s\", given \"%s\"",
-                      path, axes ? axes : "?", st->axes);
+            if (axes && strcmp(axes, st->axes) == 0)
+                cli_error(cmd, "--resume: %s: a different sweep: the same axes, but the "
+                          "scenario's includes, or the catalog files it uses, changed since "
+                          "the sweep began (their SHA-256 differ)", path);
+            else
+                cli_error(cmd, "--resume: %s: a different sweep: stored axes \"%s\", given "
+                          "\"%s\"", path, axes ? axes : "?", st->axes);
             goto fail;
         }
         sqlite3_finalize(q);

@@ -3,6 +3,7 @@
 #   scripts/valgrind.sh [quick|full] [BUILD_DIR]
 # quick: the fast unit tests and the cheap commands on small inputs; full: every unit test and
 # the longer commands too (hours on 2 cores: a manual step). Timings: docs/robustness.md.
+# VG_ONLY=REGEX runs only the cases whose names match (e.g. a full run in parts).
 # Builds BUILD_DIR (default build-vg) with -O1 -g, no sanitizers. Any memcheck error (invalid
 # read or write, use of uninitialised memory, a bad free) or definite/indirect leak fails the
 # run; the log of each failing case is printed. Suppressions (scripts/valgrind.supp) cover only
@@ -36,6 +37,8 @@ t_all=$(date +%s)
 case_() {
   local name=$1 want=$2
   shift 2
+  # VG_ONLY=REGEX: only the cases whose names match (a long full run done in parts).
+  if [ -n "${VG_ONLY:-}" ] && ! [[ $name =~ $VG_ONLY ]]; then return; fi
   local t0=$(date +%s)
   (cd "$work" && "${VG[@]}" --log-file="$logs/$name.vg" "$@" >"$logs/$name.out" 2>&1)
   local rc=$?
@@ -105,6 +108,12 @@ if [ "$MODE" = full ]; then
   case_ footprint 0 "$B" footprint --threat sejjil-2 "${L[@]}" --site 44.08,24.41 --interceptor sm3-ib \
     --region 40,46,20,30 --grid-deg 2 --threads 2 --format geojson --out "$work/fp.geojson"
   case_ run-out 0 "$B" run "$work/raid.yaml" --threads 2 --out "$work/out1"
+  case_ report 0 "$B" report "$work/out1"
+  case_ sweep 0 "$B" sweep "$work/raid.yaml" --threats raid --burnout-speed-km-s 3,4 --cue ideal,site-radar \
+    --threads 2 --format json
+  case_ sweep-db 0 "$B" sweep "$work/raid.yaml" --threats raid --burnout-speed-km-s 3,4 --chunk 1 \
+    --threads 2 --db "$work/sw.db"
+  case_ sweep-export 0 "$B" store export "$work/sw.db" --format json
   case_ out-exists 2 "$B" run "$work/raid.yaml" --out "$work/out1"
 fi
 

@@ -7,6 +7,7 @@
 set -u
 B=${BMDSIM:-build/bmdsim}
 SCN=${BMDSIM_SCENARIOS:-$(dirname "$0")/../scenarios}
+DATA=${BMDSIM_DATA:-$(dirname "$0")/../data}
 P4="$SCN/phase4-russian-icbms.yaml"   # 3 sites, 18 Russian ICBM base-target pairs
 P1="$SCN/phase1-iran-raid.yaml"       # a raid of four threats
 PY=/usr/bin/python3
@@ -271,6 +272,25 @@ mkdir -p "$tmp/scn" && cp -r "$SCN/include" "$tmp/scn/"
 sed 's/^seed: 2020/seed: 2021/' "$P4" >"$tmp/scn/p4.yaml"
 expect_fail 2 "scenario" sweep "$tmp/scn/p4.yaml" "${A[@]:1}" --chunk 2 --db "$db" --resume
 cmp -s "$db" "$tmp/keep.db" && ok || bad "a refused resume changed the store"
+# The same scenario file, but an include or a catalog file it uses changed since: refused by the
+# sweep's identity (the SHA-256 of every input file), not only by the last chunk's replay.
+cp "$P4" "$tmp/scn/p4b.yaml"
+I=("$tmp/scn/p4b.yaml" --site Redzikowo --cue ideal --burnout-speed-km-s 3,4)
+"$B" sweep "${I[@]}" --db "$tmp/inc.db" >/dev/null 2>"$tmp/err" || bad "sweep on the copy: $(cat "$tmp/err")"
+printf '# an edit\n' >>"$tmp/scn/include/russian-icbm-bases.yaml"
+expect_fail 2 "includes, or the catalog files" sweep "${I[@]}" --db "$tmp/inc.db" --resume
+# A catalog in another place with the same bytes resumes (identity by content, not path) ...
+mkdir -p "$tmp/data"
+for f in "$DATA"/*; do ln -s "$f" "$tmp/data/"; done
+rm "$tmp/data/missiles" && cp -r "$DATA/missiles" "$tmp/data/missiles"
+cp "$P4" "$tmp/scn/p4c.yaml" && cp "$SCN/include/russian-icbm-bases.yaml" "$tmp/scn/include/"
+I=("$tmp/scn/p4c.yaml" --site Redzikowo --cue ideal --burnout-speed-km-s 3,4)
+"$B" sweep "${I[@]}" --db "$tmp/cat.db" >/dev/null 2>"$tmp/err" || bad "sweep for the catalog: $(cat "$tmp/err")"
+BMDSIM_DATA="$tmp/data" "$B" sweep "${I[@]}" --db "$tmp/cat.db" --resume >/dev/null 2>"$tmp/err" &&
+  ok || bad "the same catalog bytes elsewhere were refused: $(cat "$tmp/err")"
+# ... and one whose missile file changed is refused.
+printf '# an edit\n' >>"$tmp/data/missiles/ss-19.yaml"
+BMDSIM_DATA="$tmp/data" expect_fail 2 "includes, or the catalog files" sweep "${I[@]}" --db "$tmp/cat.db" --resume
 # A store whose last chunk was altered: computed again on --resume, it tells (as would changed
 # includes, catalog or bmdsim), and the refused run leaves the file as it was.
 cp "$tmp/keep.db" "$tmp/altered.db"
