@@ -180,7 +180,7 @@ static bool write_out(const char *dir, outcome *out, const cJSON *phases_json)
     }
     char *js = cJSON_Print(root);
     cJSON_Delete(root);
-    char path[1024];
+    char path[2048 + 32]; /* dir: at most 2047 bytes (run_main's tmp) */
     bool ok = js != NULL;
     snprintf(path, sizeof path, "%s/summary.json", dir);
     ok = ok && write_file_atomic("run", path, js, strlen(js));

@@ -63,7 +63,7 @@ size_t prog_format(char *buf, size_t n, int width, double share, const char *lab
         share = 1.0;
     const char *lab = label ? label : "";
     /* What follows the label: the rate, then the time left (or, at the end, the time taken). */
-    char info[96] = "";
+    char info[128] = ""; /* rate, ", ", duration, " left": at most 47 + 2 + 47 + 5 */
     char rate[48] = "";
     char dur[48] = "";
     if (rate_per_s > 0.0 && isfinite(rate_per_s))
