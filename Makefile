@@ -12,6 +12,7 @@ demo: build
 ## make test: the same set-up, a build with AddressSanitizer and UndefinedBehaviorSanitizer, all tests
 test: deps
 	@bash scripts/deps.sh mpi
+	@bash scripts/deps.sh kml
 	cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBMD_SANITIZE=ON -DBMD_WERROR=ON
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -16,6 +16,13 @@ fi
 if [ "${1:-}" = mpi ]; then
   pkgs+=(libopenmpi-dev openmpi-bin)
 fi
+# The KML check of the tests (deps.sh kml; make test asks for it): Debian's libkml, Google's
+# reference implementation of KML 2.2 with the gx extension, which the replay_kml test's checker
+# links (tests/kml_check.cc). Not in the default set: it brings the Boost headers (about 20 s to
+# install) that make demo does not need.
+if [ "${1:-}" = kml ]; then
+  pkgs+=(libkml-dev)
+fi
 # The bounded fuzzing of CI (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes.
 if [ "${1:-}" = fuzz ]; then
   pkgs+=(clang libclang-rt-dev)
