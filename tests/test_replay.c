@@ -707,6 +707,25 @@ static void test_nan_skipped_and_options(void)
     int nw[1];
     ENSURE(txt && kml_structure(txt, &n_tr, nw, 1) && n_tr == 0);
     free(txt);
+    /* Files for the format checks (the replay_czml and replay_kml tests, docs/replay.md): this
+     * replay, the empty one, and this track with fixed objects at a pole and at the
+     * antimeridian (rounded to -180), an intercept shown from before the span, one after it, and
+     * an own colour with alpha 0. */
+    ENSURE(bmd_replay_save(&r, "test_replay_options.czml", "test_replay_options.kml") == BMD_OK);
+    ENSURE(bmd_replay_save(&e, "test_replay_empty.czml", "test_replay_empty.kml") == BMD_OK);
+    const bmd_replay_object edges[4] = {
+        o,
+        {.name = "after the span", .kind = BMD_REPLAY_INTERCEPT, .lat_rad = 10.0 / RAD2DEG,
+         .lon_rad = 179.99999999 / RAD2DEG, .h_m = 5e4, .has_time = true, .time_s = 500.0},
+        {.name = "before the span", .kind = BMD_REPLAY_INTERCEPT, .lat_rad = -90.0 / RAD2DEG,
+         .lon_rad = -180.0 / RAD2DEG, .has_time = true, .time_s = -50.0},
+        {.name = "pole", .kind = BMD_REPLAY_SITE, .lat_rad = 90.0 / RAD2DEG, .h_m = -10.0,
+         .rgba = {1, 2, 3, 0}},
+    };
+    bmd_replay re = r;
+    re.n_objects = 4;
+    re.objects = edges;
+    ENSURE(bmd_replay_save(&re, "test_replay_edges.czml", "test_replay_edges.kml") == BMD_OK);
 }
 
 /* Every rejected input: BMD_ERR_ARG and nothing written. */
