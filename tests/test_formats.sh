@@ -106,7 +106,7 @@ EOF
   ;;
 kml)
   if [ -z "${KML_CHECK:-}" ] || [ ! -x "$KML_CHECK" ]; then
-    echo "SKIPPED: libkml was not found when the tests were configured (scripts/deps.sh installs the" \
+    echo "SKIPPED: libkml was not found when the tests were configured (scripts/deps.sh kml, which make test runs, installs the" \
          "Debian package libkml-dev); the KML was not checked against libkml"
     exit 77
   fi
