@@ -767,6 +767,7 @@ cJSON *an_json(const an_result *r)
             json_num(e, "launch_s", t->launch_s);
             json_num(e, "tracked_s", t->track_s);
             json_num(e, "launch_authority_s", t->authority_s);
+            json_raid_sensors(e, r->raid, s, i);
             cJSON_AddNumberToObject(e, "fired", t->fired);
             cJSON_AddBoolToObject(e, "leaked", t->leaked);
             if (t->why[0])

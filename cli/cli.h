@@ -54,6 +54,10 @@ bool parse_format(const char *cmd, const opts *o, bool *json);
 void json_num(cJSON *obj, const char *key, double v);
 /* Print and free. */
 void json_print(cJSON *root);
+/* A raid threat's "sensors": one object per scenario radar, in the scenario's order, with its id
+ * ("sensor"), first detection and confirmed track in scenario time (null: never); the same in
+ * bmdsim engage's JSON and in summary.json's raid.threats_run0. */
+void json_raid_sensors(cJSON *threat, const bmd_raid *raid, const bmd_scenario *s, int i);
 
 /* Text table helpers. */
 void text_row(const char *key, double v, const char *unit, int decimals);

@@ -493,6 +493,7 @@ int cmd_engage(int argc, char **argv)
             json_num(e, "tracked_s", t->track_s);
             json_num(e, "launch_authority_s", t->authority_s);
             json_num(e, "impact_s", t->impact_s);
+            json_raid_sensors(e, raid, &sc, i);
             if (t->asset >= 0)
                 cJSON_AddStringToObject(e, "threatens", sc.assets[t->asset].name);
             if (t->predicted_impact) {

@@ -17,6 +17,20 @@ void json_num(cJSON *obj, const char *key, double v)
         cJSON_AddNullToObject(obj, key);
 }
 
+void json_raid_sensors(cJSON *threat, const bmd_raid *raid, const bmd_scenario *s, int i)
+{
+    const bmd_raid_sensor_times *st = NULL;
+    int n = bmd_raid_threat_sensors(raid, i, &st);
+    cJSON *a = cJSON_AddArrayToObject(threat, "sensors");
+    for (int k = 0; k < n && k < s->n_sensors; k++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "sensor", s->radars[k].id);
+        json_num(e, "first_detection_s", st[k].first_detection_s);
+        json_num(e, "track_confirmed_s", st[k].track_confirmed_s);
+        cJSON_AddItemToArray(a, e);
+    }
+}
+
 void json_print(cJSON *root)
 {
     char *s = cJSON_Print(root);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_engage.c: the engagement engine and scenario files. The Monte Carlo leak probability of
  * independent shots against the closed form (1 - p)^n; reproducibility for a seed and
- * independence of the order runs are played in; the battle manager's reasons; malformed
- * scenarios with file:line:column. */
+ * independence of the order runs are played in; each radar's times against each threat; the
+ * battle manager's reasons; malformed scenarios with file:line:column. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -560,6 +560,93 @@ static void test_planned_on_track(void)
     bmd_scenario_free(&s);
 }
 
+/* Each radar's times against each threat (bmd_raid_threat_sensors) are those bmd_detect gives for
+ * the threat's trajectory and the scenario's radars with the threat's draws, shifted to scenario
+ * time; the threat's first detection and first confirmed track in a run are their least, to the
+ * bit; a radar that never sees the threat (one in Canada) has NaN for both. */
+static void test_sensor_times(void)
+{
+    char buf[2048];
+    if (!splice(buf, sizeof buf, "sensors: [sbirs, tpy-2]\n",
+                "sensors:\n"
+                "  - sbirs\n"
+                "  - tpy-2\n"
+                "  - {id: spy-1d, lat_deg: 60.0, lon_deg: -100.0}\n"
+                "  - {id: spy-1d, lat_deg: 38.5, lon_deg: 36.0}\n"))
+        return;
+    char buf2[2048];
+    const char *one = "launch_time_s: 0}\n";
+    const char *p = strstr(buf, one);
+    ENSURE(p != NULL);
+    if (!p)
+        return;
+    snprintf(buf2, sizeof buf2, "%.*s%s%s%s", (int)(p - buf), buf, one,
+             "  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86], "
+             "launch_time_s: 45}\n",
+             p + strlen(one));
+    bmd_scenario s;
+    bmd_raid *r = load_raid("sensors.yaml", buf2, &s);
+    if (!r)
+        return;
+    ENSURE(s.n_sensors == 3 && s.n_threats == 2 && s.has_ew);
+    bmd_raid_result o;
+    ENSURE(bmd_raid_play(r, 5, 0, &o) == BMD_OK);
+    int n_seen = 0;
+    for (int i = 0; i < s.n_threats; i++) {
+        const bmd_raid_sensor_times *st = NULL;
+        ENSURE(bmd_raid_threat_sensors(r, i, &st) == s.n_sensors);
+        ENSURE(st != NULL);
+        if (!st)
+            continue;
+        bmd_surv_opts so = bmd_surv_default_opts();
+        so.seed = s.seed + 1000003ull * (uint64_t)i; /* the threat's draws (engage.c) */
+        so.ew = &s.ew;
+        bmd_sensor_timeline tl[BMD_SCN_MAX_SENSORS];
+        ENSURE(bmd_detect(bmd_raid_threat_trajectory(r, i), &s.threats[i].missile->sig, s.radars,
+                          s.n_sensors, &so, tl, NULL) == BMD_OK);
+        double t0 = s.threats[i].launch_time_s;
+        double first = HUGE_VAL;
+        double track = HUGE_VAL;
+        for (int k = 0; k < s.n_sensors; k++) {
+            double fd = t0 + tl[k].first_detection_s;
+            double tc = t0 + tl[k].track_confirmed_s;
+            fprintf(stderr, "  threat %d, %s at (%.1f, %.1f): first detection %.3f s, track %.3f s\n",
+                    i, s.radars[k].id, s.radars[k].lat_rad / BMD_DEG, s.radars[k].lon_rad / BMD_DEG,
+                    st[k].first_detection_s, st[k].track_confirmed_s);
+            ENSURE(isnan(fd) ? isnan(st[k].first_detection_s) : st[k].first_detection_s == fd);
+            ENSURE(isnan(tc) ? isnan(st[k].track_confirmed_s) : st[k].track_confirmed_s == tc);
+            if (st[k].first_detection_s < first)
+                first = st[k].first_detection_s;
+            if (st[k].track_confirmed_s < track)
+                track = st[k].track_confirmed_s;
+            n_seen += isfinite(st[k].track_confirmed_s);
+        }
+        /* The radar in Canada never sees it; the two near its path both track it. */
+        ENSURE(isnan(st[1].first_detection_s) && isnan(st[1].track_confirmed_s));
+        ENSURE(isfinite(st[0].track_confirmed_s) && isfinite(st[2].track_confirmed_s));
+        ENSURE(o.threats[i].detect_s == first);
+        ENSURE(o.threats[i].track_s == track);
+        ENSURE(o.threats[i].launch_s == t0);
+    }
+    ENSURE(n_seen == 4);
+    /* The second threat, launched 45 s later on the same path, is seen 45 s later by each
+     * radar (each threat has its own draws, so only about). */
+    const bmd_raid_sensor_times *a = NULL;
+    const bmd_raid_sensor_times *b = NULL;
+    bmd_raid_threat_sensors(r, 0, &a);
+    bmd_raid_threat_sensors(r, 1, &b);
+    if (a && b)
+        for (int k = 0; k < s.n_sensors; k += 2)
+            CHECK_NEAR(b[k].track_confirmed_s - a[k].track_confirmed_s, 45.0, 30.0);
+    const bmd_raid_sensor_times *bad = a;
+    ENSURE(bmd_raid_threat_sensors(r, 2, &bad) == -1 && bad == NULL);
+    ENSURE(bmd_raid_threat_sensors(r, -1, NULL) == -1);
+    ENSURE(bmd_raid_threat_sensors(r, 0, NULL) == s.n_sensors);
+    bmd_raid_result_free(&o);
+    bmd_raid_free(r);
+    bmd_scenario_free(&s);
+}
+
 static void expect_bad(const char *from, const char *to, int line, const char *needle)
 {
     char buf[2048];
@@ -623,6 +710,7 @@ int main(void)
     RUN(test_prepare_threads);
     RUN(test_divert);
     RUN(test_planned_on_track);
+    RUN(test_sensor_times);
     RUN(test_reasons);
     RUN(test_bad_scenarios);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

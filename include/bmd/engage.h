@@ -125,6 +125,22 @@ int bmd_raid_threats(const bmd_raid *r);
 const bmd_trajectory *bmd_raid_threat_trajectory(const bmd_raid *r, int threat);
 const char *bmd_raid_site_name(const bmd_raid *r, int site);
 
+/// One radar's times against one threat of a prepared raid, in scenario time (s from the scenario
+/// epoch, as bmd_threat_outcome's times; the threat's own time plus its launch_time_s); NaN where
+/// never. They are fixed when the raid is prepared (bmd_detect, seeded per threat), so they are
+/// the same in every run.
+typedef struct bmd_raid_sensor_times {
+    double first_detection_s;   ///< its first detecting dwell on the threat
+    double track_confirmed_s;   ///< its dwell that completed M of N: a confirmed track
+} bmd_raid_sensor_times;
+
+/// A threat's times per radar: *out points to one entry per scenario radar, in the order of the
+/// scenario's radars[] (valid while the raid lives; out may be NULL to ask for the count). Returns
+/// their number (the scenario's n_sensors, at most BMD_SCN_MAX_SENSORS), or -1 (and *out NULL)
+/// for a bad index. The threat's first detection and first confirmed track in each run
+/// (bmd_threat_outcome's detect_s and track_s) are the least of these, to the bit.
+int bmd_raid_threat_sensors(const bmd_raid *r, int threat, const bmd_raid_sensor_times **out);
+
 #ifdef __cplusplus
 }
 #endif

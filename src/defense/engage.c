@@ -21,6 +21,7 @@ typedef struct rthreat {
     bmd_trajectory tr;
     double launch_s;
     double detect_s, track_s, authority_s; /* threat-local times, NaN where never */
+    bmd_raid_sensor_times sensor[BMD_SCN_MAX_SENSORS]; /* per radar, scenario time */
     int asset;
     double value;
     double pred_lat, pred_lon; /* the impact point used for threat evaluation */
@@ -90,6 +91,18 @@ const bmd_trajectory *bmd_raid_threat_trajectory(const bmd_raid *r, int threat)
         return NULL;
     return &r->t[threat].tr;
 }
+
+int bmd_raid_threat_sensors(const bmd_raid *r, int threat, const bmd_raid_sensor_times **out)
+{
+    if (out)
+        *out = NULL;
+    if (!r || threat < 0 || threat >= r->nt)
+        return -1;
+    if (out)
+        *out = r->t[threat].sensor;
+    return r->s->n_sensors;
+}
+
 const char *bmd_raid_site_name(const bmd_raid *r, int site) { return r->s->sites[site].name; }
 
 static bmd_status fail(bmd_raid *r, char *why, int n, bmd_status st, const char *msg)
@@ -202,6 +215,13 @@ static bmd_status prep_threat(void *ctx, int i)
             return sd;
         }
         for (int k = 0; k < s->n_sensors; k++) {
+            /* Each radar's times are kept in scenario time: launch_s + the threat-local time,
+             * whose least is exactly launch_s + the least threat-local time (rounding is
+             * monotone), so detect_s and track_s of an outcome are their minima to the bit. */
+            double fd = tl[k].first_detection_s;
+            double tc = tl[k].track_confirmed_s;
+            t->sensor[k].first_detection_s = isfinite(fd) ? t->launch_s + fd : (double)NAN;
+            t->sensor[k].track_confirmed_s = isfinite(tc) ? t->launch_s + tc : (double)NAN;
             if (isfinite(tl[k].first_detection_s) && !(tl[k].first_detection_s >= t->detect_s))
                 t->detect_s = tl[k].first_detection_s;
             if (isfinite(tl[k].track_confirmed_s) && !(tl[k].track_confirmed_s >= t->track_s))
