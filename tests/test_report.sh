@@ -93,6 +93,27 @@ if p["result"] != res: errs.append("phase result differs from summary.json's")
 if len(p["inputs"]["threats"]) != len(res["raid"]["threats_run0"]) or len(res["raid"]["threats_run0"]) != 2:
     errs.append("threats: inputs %d, summary %d, wanted 2" % (len(p["inputs"]["threats"]), len(res["raid"]["threats_run0"])))
 if len(p["result"]["sites"]) != 1: errs.append("sites")
+# Each threat of the raid: one entry per radar, in the scenario's order, with its first detection
+# and confirmed track (scenario time, null: never); the threat's first track is their least.
+radars = [q["id"] for q in p["inputs"]["sensors"]]
+for i, t in enumerate(res["raid"]["threats_run0"]):
+    sens = t.get("sensors")
+    if not isinstance(sens, list) or [q.get("sensor") for q in sens] != radars:
+        errs.append("threat %d: sensors %r, wanted one per radar %s" % (i, sens, radars))
+        continue
+    for q in sens:
+        for k in ("first_detection_s", "track_confirmed_s"):
+            if k not in q or not (q[k] is None or isinstance(q[k], (int, float))):
+                errs.append("threat %d, %s: %s %r" % (i, q["sensor"], k, q.get(k)))
+        if q["first_detection_s"] is None and q["track_confirmed_s"] is not None:
+            errs.append("threat %d, %s: a track without a detection" % (i, q["sensor"]))
+        if q["track_confirmed_s"] is not None and not (t["launch_s"] <= q["first_detection_s"] <= q["track_confirmed_s"]):
+            errs.append("threat %d, %s: detection %r, track %r, launch %r" % (i, q["sensor"], q["first_detection_s"], q["track_confirmed_s"], t["launch_s"]))
+    tracks = [q["track_confirmed_s"] for q in sens if q["track_confirmed_s"] is not None]
+    if (min(tracks) if tracks else None) != t["tracked_s"]:
+        errs.append("threat %d: tracked_s %r, least of the radars' %r" % (i, t["tracked_s"], tracks))
+if not any(q["track_confirmed_s"] is not None for t in res["raid"]["threats_run0"] for q in t["sensors"]):
+    errs.append("no radar tracks any threat")
 if len(p["inputs"]["sensors"]) != 2 or p["inputs"]["early_warning"]["id"] != "sbirs": errs.append("sensors")
 geo = sorted(f[:-8] for f in os.listdir(d) if f.endswith(".geojson"))
 if sorted(p["layers"]) != geo or not geo: errs.append("layers %s, files %s" % (sorted(p["layers"]), geo))
@@ -137,6 +158,67 @@ if command -v node >/dev/null 2>&1; then
   node --check "$D/report/report.js" 2>"$tmp/err" && ok || bad "report.js does not parse: $(cat "$tmp/err")"
 else
   echo "report: node not installed, report.js's syntax not checked" >&2
+fi
+# The timeline drawn by the page's script (run in node on a minimal document, the map and globe
+# off): BMD_STATUS.timeline has each threat's radars as summary.json has them, and the SVG one
+# first-detection mark and one track mark, titled with the radar's name, per time known.
+if command -v node >/dev/null 2>&1; then
+  cat >"$tmp/tl.js" <<'JS'
+const fs = require('fs'), vm = require('vm');
+const dir = process.argv[2];
+const ids = {};
+function node(tag) {
+  return { tag, attrs: {}, children: [], style: {}, textContent: '', hidden: false, innerHTML: '',
+    setAttribute(k, v) { this.attrs[k] = String(v); }, appendChild(c) { this.children.push(c); return c; },
+    addEventListener() {}, querySelector() { return node('div'); }, getContext() { return ctx; },
+    get lastChild() { return this.children[this.children.length - 1]; } };
+}
+const ctx = new Proxy({}, { get: (t, k) => k in t ? t[k] : k === 'measureText' ? () => ({ width: 10 }) : () => {},
+  set: (t, k, v) => { t[k] = v; return true; } });
+const document = { getElementById: (id) => ids[id] || (ids[id] = node('div')), createElement: node,
+  createElementNS: (ns, tag) => node(tag), createTextNode: (t) => node('#text'), querySelector: () => node('div'),
+  head: node('head'), title: '' };
+const win = { document, location: { protocol: 'file:' }, performance, Intl, setTimeout, console,
+  addEventListener() {}, requestAnimationFrame() {} };
+win.window = win;
+vm.createContext(win);
+vm.runInContext(fs.readFileSync(dir + '/report/data.js', 'utf8'), win);
+win.BMD_REPORT.assets = { map2d: false, globe: false };
+vm.runInContext(fs.readFileSync(dir + '/report/report.js', 'utf8'), win);
+const marks = [];
+(function walk(n) {
+  const c = n.attrs && n.attrs.class;
+  if (c === 'sensor-detection' || c === 'sensor-track')
+    marks.push({ kind: c, title: (n.children.find((x) => x.tag === 'title') || {}).textContent });
+  (n.children || []).forEach(walk);
+})(ids.timeline || node('div'));
+const st = win.BMD_STATUS;
+console.log(JSON.stringify({ errors: st.errors, timeline: st.timeline, marks }));
+JS
+  node "$tmp/tl.js" "$D" >"$tmp/tl.json" 2>"$tmp/err" && /usr/bin/python3 - "$D" "$tmp/tl.json" <<'PY' && ok || bad "timeline data (above): $(cat "$tmp/err")"
+import json, os, sys
+d, tl = sys.argv[1], json.load(open(sys.argv[2]))
+res = json.load(open(os.path.join(d, "summary.json")))["result"]
+errs = [e for e in tl["errors"] if e.startswith("timeline")]
+thr = res["raid"]["threats_run0"]
+rows = tl["timeline"]
+if len(rows) != len(thr): errs.append("%d timeline rows, %d threats" % (len(rows), len(thr)))
+want = {"sensor-detection": 0, "sensor-track": 0}
+for i, (r, t) in enumerate(zip(rows, thr)):
+    if r.get("sensors") != t["sensors"]: errs.append("row %d: sensors %r, summary %r" % (i, r.get("sensors"), t["sensors"]))
+    for q in t["sensors"]:
+        want["sensor-detection"] += q["first_detection_s"] is not None
+        want["sensor-track"] += q["track_confirmed_s"] is not None
+names = {q["sensor"] for t in thr for q in t["sensors"]}
+for k, n in want.items():
+    got = [m for m in tl["marks"] if m["kind"] == k]
+    if len(got) != n or n == 0: errs.append("%d %s marks, wanted %d (> 0)" % (len(got), k, n))
+    if any((m["title"] or "").split(":")[0] not in names for m in got): errs.append("%s marks not titled by radar: %r" % (k, got))
+if errs:
+    sys.exit("; ".join(errs))
+PY
+else
+  echo "report: node not installed, the timeline's data not checked" >&2
 fi
 cat "$D/report.html" "$D/report/report.js" >"$tmp/page.txt"
 for needle in "TileMapServiceImageryProvider" "Assets/Textures/NaturalEarthII" "geocoder: false" \

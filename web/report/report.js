@@ -631,16 +631,20 @@
   function drawTimeline(ph) {
     var box = $('timeline');
     box.textContent = '';
+    STATUS.timeline = [];
     var res = ph.result || {};
     var rows = [];
     if (res.raid) {
-      $('timeline-note').textContent = 'Run 0 of the raid (summary.json, raid_shots.csv): each threat\'s flight from launch to impact or kill, its first confirmed track, launch authority (track plus the command delay), and each interceptor shot from launch to intercept. Times in seconds from the raid\'s start.';
+      $('timeline-note').textContent = 'Run 0 of the raid (summary.json, raid_shots.csv): each threat\'s flight from launch to impact or kill, its first confirmed track, launch authority (track plus the command delay), then one thin row per radar with its first detection of the threat and its confirmed track (the threat\'s first track is the earliest of these), and each interceptor shot from launch to intercept. Times in seconds from the raid\'s start.';
       var shots = parseCsv(ph.tables && ph.tables.raid_shots);
       res.raid.threats_run0.forEach(function (t, i) {
         var tr = ph.tracks[i];
         var end = tr && tr.pts.length ? tr.pts[tr.pts.length - 1][0] : t.launch_s;
         var r = { label: 'threat ' + (i + 1) + ': ' + t.missile + (t.leaked ? ' (leaked)' : ''), color: tr ? tr.color : '#d62728',
-          bar: [t.launch_s, end], marks: [], sub: [] };
+          bar: [t.launch_s, end], marks: [], sub: [], sensors: [] };
+        (t.sensors || []).forEach(function (q) {
+          r.sensors.push({ sensor: q.sensor, first_detection_s: q.first_detection_s, track_confirmed_s: q.track_confirmed_s });
+        });
         if (t.tracked_s !== null && t.tracked_s !== undefined) r.marks.push({ t: t.tracked_s, kind: 'track', text: 'track' });
         if (t.launch_authority_s !== null && t.launch_authority_s !== undefined) r.marks.push({ t: t.launch_authority_s, kind: 'auth', text: 'launch authority' });
         shots.forEach(function (s) {
@@ -677,11 +681,25 @@
       return;
     }
     var tMax = 0;
-    rows.forEach(function (r) { tMax = Math.max(tMax, r.bar[1]); r.sub.forEach(function (s) { if (s.bar) tMax = Math.max(tMax, s.bar[1]); }); });
+    var known = function (v) { return typeof v === 'number' && isFinite(v); };
+    rows.forEach(function (r) {
+      tMax = Math.max(tMax, r.bar[1]);
+      r.sub.forEach(function (s) { if (s.bar) tMax = Math.max(tMax, s.bar[1]); });
+      (r.sensors || []).forEach(function (q) {
+        if (known(q.first_detection_s)) tMax = Math.max(tMax, q.first_detection_s);
+        if (known(q.track_confirmed_s)) tMax = Math.max(tMax, q.track_confirmed_s);
+      });
+    });
     tMax = Math.max(60, Math.ceil(tMax / 60) * 60);
-    var W = 1300, L = 330, Rm = 20, rowH = 20, subH = 16;
+    STATUS.timeline = rows;
+    var W = 1300, L = 330, Rm = 20, rowH = 20, subH = 16, sensH = 13;
     var n = 0;
-    rows.forEach(function (r) { n += rowH + r.sub.length * subH + 6; });
+    var nSensors = 0;
+    rows.forEach(function (r) {
+      var ns = r.sensors ? r.sensors.length : 0;
+      nSensors += ns;
+      n += rowH + ns * sensH + r.sub.length * subH + 6;
+    });
     var H = n + 50;
     var s = sv('svg', { width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img' });
     s.appendChild(sv('title', {}, 'Engagement timeline'));
@@ -703,6 +721,27 @@
         s.lastChild.appendChild(tt);
       });
       y += rowH;
+      (r.sensors || []).forEach(function (q) {
+        var cy = y + 6.5;
+        s.appendChild(sv('text', { x: 22, y: y + 10, fill: '#5b6575', 'font-size': '11px' }, q.sensor));
+        var fd = known(q.first_detection_s), tc = known(q.track_confirmed_s);
+        if (fd && tc) s.appendChild(sv('line', { x1: x(q.first_detection_s), x2: x(q.track_confirmed_s), y1: cy, y2: cy, stroke: '#1f77b4', 'stroke-width': 1 }));
+        var diamond = function (t, cls, fill, text) {
+          var cx = x(t);
+          var d = sv('polygon', { class: cls, points: cx + ',' + (cy - 4.5) + ' ' + (cx + 4.5) + ',' + cy + ' ' + cx + ',' + (cy + 4.5) + ' ' + (cx - 4.5) + ',' + cy,
+            fill: fill, stroke: '#1f77b4', 'stroke-width': 1.5 });
+          d.appendChild(sv('title', {}, q.sensor + ': ' + text + ' ' + fmt(t, 1) + ' s'));
+          s.appendChild(d);
+        };
+        if (fd) diamond(q.first_detection_s, 'sensor-detection', '#fff', 'first detection');
+        if (tc) diamond(q.track_confirmed_s, 'sensor-track', '#1f77b4', 'track confirmed');
+        if (!fd || !tc) {
+          var at = fd ? x(q.first_detection_s) + 8 : x(r.bar[0]) + 4;
+          s.appendChild(sv('text', { x: at, y: y + 10, fill: '#7a8391', 'font-size': '11px', 'font-style': 'italic' },
+            fd ? 'no confirmed track' : 'never detects it'));
+        }
+        y += sensH;
+      });
       r.sub.forEach(function (sb) {
         s.appendChild(sv('text', { x: 22, y: y + 11, fill: '#3b4453' }, sb.label));
         if (sb.bar) {
@@ -719,8 +758,10 @@
     });
     box.appendChild(s);
     var lg = el('div', { class: 'legend' });
-    [['#d62728', 'threat in flight (launch to impact or kill)'], ['#1f77b4', '| first confirmed track'], ['#111', '| launch authority'],
-      ['#2ca02c', res.raid ? 'interceptor: launch to intercept (● kill, ○ miss)' : 'earliest launch allowed to earliest intercept']].forEach(function (p) {
+    var legend = [['#d62728', 'threat in flight (launch to impact or kill)'], ['#1f77b4', '| first confirmed track'], ['#111', '| launch authority']];
+    if (nSensors) legend.push(['#1f77b4', 'per radar (its name on the thin row): ◇ first detection, ◆ track confirmed']);
+    legend.push(['#2ca02c', res.raid ? 'interceptor: launch to intercept (● kill, ○ miss)' : 'earliest launch allowed to earliest intercept']);
+    legend.forEach(function (p) {
       var sp = el('span');
       var sw = el('span', { class: 'swatch' });
       sw.style.background = p[0];
