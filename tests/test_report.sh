@@ -213,7 +213,8 @@ names = {q["sensor"] for t in thr for q in t["sensors"]}
 for k, n in want.items():
     got = [m for m in tl["marks"] if m["kind"] == k]
     if len(got) != n or n == 0: errs.append("%d %s marks, wanted %d (> 0)" % (len(got), k, n))
-    if any((m["title"] or "").split(":")[0] not in names for m in got): errs.append("%s marks not titled by radar: %r" % (k, got))
+    if any(not any((m["title"] or "").startswith(q + (":", " at ")[j]) for q in names for j in (0, 1)) for m in got):
+        errs.append("%s marks not titled by radar: %r" % (k, got))
 if errs:
     sys.exit("; ".join(errs))
 PY

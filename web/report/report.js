@@ -682,6 +682,16 @@
     }
     var tMax = 0;
     var known = function (v) { return typeof v === 'number' && isFinite(v); };
+    /* A radar's name on its row: its id, and its place where the scenario has two of that id
+     * (summary.json's sensors are in the order of inputs.json's). */
+    var radars = (ph.inputs && ph.inputs.sensors) || [];
+    var radarName = function (q, k) {
+      var a = radars[k];
+      var same = radars.filter(function (b) { return b.id === q.sensor; }).length;
+      if (same < 2 || !a || a.id !== q.sensor) return q.sensor;
+      return q.sensor + ' at ' + fmt(Math.abs(a.lat_deg), 2) + '° ' + (a.lat_deg < 0 ? 'S' : 'N') + ' ' +
+        fmt(Math.abs(a.lon_deg), 2) + '° ' + (a.lon_deg < 0 ? 'W' : 'E');
+    };
     rows.forEach(function (r) {
       tMax = Math.max(tMax, r.bar[1]);
       r.sub.forEach(function (s) { if (s.bar) tMax = Math.max(tMax, s.bar[1]); });
@@ -721,16 +731,17 @@
         s.lastChild.appendChild(tt);
       });
       y += rowH;
-      (r.sensors || []).forEach(function (q) {
+      (r.sensors || []).forEach(function (q, k) {
         var cy = y + 6.5;
-        s.appendChild(sv('text', { x: 22, y: y + 10, fill: '#5b6575', 'font-size': '11px' }, q.sensor));
+        var name = radarName(q, k);
+        s.appendChild(sv('text', { x: 22, y: y + 10, fill: '#5b6575', 'font-size': '11px' }, name));
         var fd = known(q.first_detection_s), tc = known(q.track_confirmed_s);
         if (fd && tc) s.appendChild(sv('line', { x1: x(q.first_detection_s), x2: x(q.track_confirmed_s), y1: cy, y2: cy, stroke: '#1f77b4', 'stroke-width': 1 }));
         var diamond = function (t, cls, fill, text) {
           var cx = x(t);
           var d = sv('polygon', { class: cls, points: cx + ',' + (cy - 4.5) + ' ' + (cx + 4.5) + ',' + cy + ' ' + cx + ',' + (cy + 4.5) + ' ' + (cx - 4.5) + ',' + cy,
             fill: fill, stroke: '#1f77b4', 'stroke-width': 1.5 });
-          d.appendChild(sv('title', {}, q.sensor + ': ' + text + ' ' + fmt(t, 1) + ' s'));
+          d.appendChild(sv('title', {}, name + ': ' + text + ' ' + fmt(t, 1) + ' s'));
           s.appendChild(d);
         };
         if (fd) diamond(q.first_detection_s, 'sensor-detection', '#fff', 'first detection');
