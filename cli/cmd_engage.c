@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "ranks.h"
+#include "report.h"
 #include "store.h"
 
 static const char help[] =
@@ -72,13 +73,15 @@ static double progress_label(char *buf, size_t n, const bmd_raid_mc *m, long run
 /* Open or create the results store and settle the study's parameters: a new store records them;
  * --resume takes those left out from the store and refuses those that differ. */
 static bool open_store(const char *C, const char *db, bool resume, const opts *o,
-                       const bmd_scenario *sc, uint64_t *seed, long *runs, long *chunk,
-                       double *ci_width, store_study *study, store **sto)
+                       const bmd_scenario *sc, const bmd_catalog *cat, uint64_t *seed,
+                       long *runs, long *chunk, double *ci_width, store_study *study,
+                       store **sto)
 {
     store_study want;
     memset(&want, 0, sizeof want);
     snprintf(want.scenario_path, sizeof want.scenario_path, "%s", o->pos[0]);
-    if (!store_sha256_file(C, o->pos[0], want.scenario_sha256))
+    if (!store_sha256_file(C, o->pos[0], want.scenario_sha256) ||
+        !report_inputs_sha256(C, sc, cat, want.inputs_sha256))
         return false;
     want.seed = *seed;
     want.runs = *runs;
@@ -100,6 +103,13 @@ static bool open_store(const char *C, const char *db, bool resume, const opts *o
         snprintf(a, sizeof a, "%.200s has SHA-256 %.12s...", o->pos[0], want.scenario_sha256);
         snprintf(b, sizeof b, "the study's (%.200s) %.12s...", study->scenario_path,
                  study->scenario_sha256);
+    } else if (study->inputs_sha256[0] &&
+               strcmp(study->inputs_sha256, want.inputs_sha256) != 0) {
+        /* (A store of format 1 did not record them: its last chunk, played again below, is
+         * the check.) */
+        diff = "the scenario's includes, or the catalog files it uses";
+        snprintf(a, sizeof a, "their SHA-256 %.12s...", want.inputs_sha256);
+        snprintf(b, sizeof b, "the study's %.12s...", study->inputs_sha256);
     } else if (opt_has(o, "seed") && study->seed != want.seed) {
         diff = "--seed";
         snprintf(a, sizeof a, "%llu", (unsigned long long)want.seed);
@@ -317,7 +327,7 @@ int cmd_engage(int argc, char **argv)
     bool lead = ranks_rank() == 0;
     int src = EXIT_OK;
     if (db && lead &&
-        !open_store(C, db, resume, &o, &sc, &seed, &runs, &chunk, &ci_width, &study, &sto))
+        !open_store(C, db, resume, &o, &sc, cat, &seed, &runs, &chunk, &ci_width, &study, &sto))
         src = EXIT_USAGE;
     /* The committed chunks, read (and checked: consecutive, none repeated) before the long
      * preparation, so that a damaged store is refused at once. */
@@ -575,6 +585,8 @@ int cmd_engage(int argc, char **argv)
             cJSON *so = cJSON_AddObjectToObject(mc, "store");
             cJSON_AddStringToObject(so, "path", db);
             cJSON_AddStringToObject(so, "scenario_sha256", study.scenario_sha256);
+            if (study.inputs_sha256[0])
+                cJSON_AddStringToObject(so, "inputs_sha256", study.inputs_sha256);
             json_num(so, "runs_resumed", (double)resumed);
             json_num(so, "runs_played", (double)(used - resumed));
         }

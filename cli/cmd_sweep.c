@@ -18,7 +18,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "bmd/analysis.h"
 #include "bmd/parallel.h"
@@ -904,28 +903,13 @@ int cmd_sweep(int argc, char **argv)
          * file its rows depend on (its includes, the catalog files of the missiles,
          * interceptors and sensors it uses, and the catalog's drag table), by content, not by
          * path: a store resumes on another machine, and refuses changed inputs. */
-        char idtext[4096 + 65 * (BMD_SCN_MAX_FILES + 130)];
-        size_t used = (size_t)snprintf(idtext, sizeof idtext, "%s\n%s\ninputs=",
-                                       st.scenario_sha256, st.axes);
-        const char *files[BMD_SCN_MAX_FILES + 129];
-        int nf = report_input_files(&sc, cat, files, BMD_SCN_MAX_FILES + 128);
-        char drag[1100];
-        snprintf(drag, sizeof drag, "%s/drag.yaml", bmd_data_dir());
-        if (nf >= 0 && access(drag, R_OK) == 0)
-            files[nf++] = drag;
-        if (nf < 0) {
-            cli_error(C, "%s: more input files than a sweep can name", o.pos[0]);
+        char inputs[65];
+        if (!report_inputs_sha256(C, &sc, cat, inputs)) {
+            rc = EXIT_USAGE;
             goto out;
         }
-        for (int k = 1; k < nf; k++) { /* [0] is the scenario, hashed above */
-            char hex[65];
-            if (!store_sha256_file(C, files[k], hex)) {
-                rc = EXIT_USAGE;
-                goto out;
-            }
-            used += (size_t)snprintf(idtext + used, sizeof idtext - used, "%s%s", k > 1 ? "," : "",
-                                     hex);
-        }
+        char idtext[4096 + 160];
+        snprintf(idtext, sizeof idtext, "%s\n%s\ninputs=%s", st.scenario_sha256, st.axes, inputs);
         store_sha256_text(idtext, st.sweep_sha256);
     }
     st.cases = w.n_cases;

@@ -204,6 +204,32 @@ int report_input_files(const bmd_scenario *s, const bmd_catalog *cat, const char
     return v.full ? -1 : v.n;
 }
 
+bool report_inputs_sha256(const char *C, const bmd_scenario *s, const bmd_catalog *cat,
+                          char hex[65])
+{
+    const char *files[BMD_SCN_MAX_FILES + 129];
+    int nf = report_input_files(s, cat, files, BMD_SCN_MAX_FILES + 128);
+    if (nf < 0) {
+        cli_error(C, "%s: more input files than can be named", s->n_files ? s->files[0] : "?");
+        return false;
+    }
+    char drag[1100];
+    snprintf(drag, sizeof drag, "%s/drag.yaml", bmd_data_dir());
+    if (access(drag, R_OK) == 0)
+        files[nf++] = drag;
+    char text[65 * (BMD_SCN_MAX_FILES + 130) + 1];
+    size_t len = 0;
+    text[0] = '\0';
+    for (int k = 1; k < nf; k++) { /* [0] is the scenario itself */
+        char h[65];
+        if (!store_sha256_file(C, files[k], h))
+            return false;
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", k > 1 ? "," : "", h);
+    }
+    store_sha256_text(text, hex);
+    return true;
+}
+
 bool report_inputs_write(const char *C, const bmd_scenario *s, const bmd_catalog *cat,
                          const char *scenario_path, const char *dir)
 {

@@ -18,6 +18,12 @@
 int report_input_files(const bmd_scenario *s, const bmd_catalog *cat, const char **paths,
                        int max);
 
+/* The SHA-256 of the other input files' SHA-256s (report_input_files but the scenario itself,
+ * and the catalog's drag.yaml), comma-separated in that order: what, beside the scenario file,
+ * a study's or sweep's results depend on. Prints the error (naming the file). */
+bool report_inputs_sha256(const char *C, const bmd_scenario *s, const bmd_catalog *cat,
+                          char hex[65]);
+
 bool report_inputs_write(const char *C, const bmd_scenario *s, const bmd_catalog *cat,
                          const char *scenario_path, const char *dir);
 

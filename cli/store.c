@@ -16,8 +16,9 @@
 #include "cli.h"
 #include "db.h"
 
-/* The store's format: study.format. A later format must still read this one or refuse it. */
-#define STORE_FORMAT 1
+/* The store's format: study.format. A later format must still read this one or refuse it.
+ * 2: study.inputs_sha256 added (format 1, without it, is still read and resumed). */
+#define STORE_FORMAT 2
 
 struct store {
     db_conn c;
@@ -161,6 +162,7 @@ static const char schema[] =
     "  format INTEGER NOT NULL,"
     "  scenario_path TEXT NOT NULL,"
     "  scenario_sha256 TEXT NOT NULL,"
+    "  inputs_sha256 TEXT,"           /* format 2: the other input files (store.h) */
     "  seed TEXT NOT NULL,"           /* decimal: a seed is a 64-bit unsigned integer */
     "  bmdsim_version TEXT NOT NULL,"
     "  runs_requested INTEGER NOT NULL CHECK (runs_requested > 0),"
@@ -208,8 +210,8 @@ static bool db_begin_study(const char *cmd, store *s, const store_study *st)
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->c.db,
                            "INSERT INTO study (id, format, scenario_path, scenario_sha256, seed,"
-                           " bmdsim_version, runs_requested, chunk_runs, ci_width, threats)"
-                           " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           " bmdsim_version, runs_requested, chunk_runs, ci_width, threats,"
+                           " inputs_sha256) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &q, NULL) != SQLITE_OK) {
         db_error(cmd, &s->c, "cannot record the study");
         goto fail;
@@ -228,6 +230,7 @@ static bool db_begin_study(const char *cmd, store *s, const store_study *st)
     else
         sqlite3_bind_null(q, 8);
     sqlite3_bind_int(q, 9, st->n_threats);
+    sqlite3_bind_text(q, 10, st->inputs_sha256, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {
@@ -273,12 +276,28 @@ static bool read_study(const char *cmd, store *s, store_study *st)
         cli_error(cmd, "%s%s: not a bmdsim study (its table study has no row)", s->c.opt, s->c.path);
         goto out;
     }
-    if (sqlite3_column_int(q, 0) != STORE_FORMAT) {
-        cli_error(cmd, "%s%s: store format %d, expected %d", s->c.opt, s->c.path,
-                  sqlite3_column_int(q, 0), STORE_FORMAT);
+    int format = sqlite3_column_int(q, 0);
+    if (format != 1 && format != STORE_FORMAT) {
+        cli_error(cmd, "%s%s: store format %d, expected 1 to %d", s->c.opt, s->c.path, format,
+                  STORE_FORMAT);
         goto out;
     }
     memset(st, 0, sizeof *st);
+    if (format >= 2) {
+        sqlite3_stmt *qi = NULL;
+        const char *t = NULL;
+        if (sqlite3_prepare_v2(s->c.db, "SELECT inputs_sha256 FROM study WHERE id = 1", -1, &qi,
+                               NULL) != SQLITE_OK ||
+            sqlite3_step(qi) != SQLITE_ROW ||
+            !(t = (const char *)sqlite3_column_text(qi, 0)) || strlen(t) != 64) {
+            sqlite3_finalize(qi);
+            cli_error(cmd, "%s%s: study.inputs_sha256: expected 64 hex digits in a store of "
+                      "format %d", s->c.opt, s->c.path, format);
+            goto out;
+        }
+        snprintf(st->inputs_sha256, sizeof st->inputs_sha256, "%s", t);
+        sqlite3_finalize(qi);
+    }
     const char *t;
     t = (const char *)sqlite3_column_text(q, 1);
     snprintf(st->scenario_path, sizeof st->scenario_path, "%s", t ? t : "");
@@ -630,6 +649,8 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
         cJSON_AddNumberToObject(j, "format", STORE_FORMAT);
         cJSON_AddStringToObject(j, "scenario_path", st.scenario_path);
         cJSON_AddStringToObject(j, "scenario_sha256", st.scenario_sha256);
+        if (st.inputs_sha256[0])
+            cJSON_AddStringToObject(j, "inputs_sha256", st.inputs_sha256);
         json_num(j, "seed", (double)st.seed);
         cJSON_AddStringToObject(j, "bmdsim_version", st.version);
         json_num(j, "runs_requested", (double)st.runs);

@@ -16,6 +16,8 @@
 typedef struct store_study {
     char scenario_path[1024];
     char scenario_sha256[65];  /* hex SHA-256 of the scenario file's bytes */
+    char inputs_sha256[65];    /* of its other input files (report_inputs_sha256); "" in a store
+                                  of format 1, which did not record it */
     uint64_t seed;
     long runs;                 /* requested: the maximum under a stopping rule */
     long chunk;                /* runs per chunk (the last may be shorter) */

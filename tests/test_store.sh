@@ -160,6 +160,30 @@ cp -r "$SCN/include" "$tmp/scn/"
 { cat "$P1"; echo "# one more comment: other bytes"; } >"$tmp/scn/p1.yaml"
 expect_fail 2 'a different study: the scenario' engage "$tmp/scn/p1.yaml" --db "$db" --resume
 [ "$(sha256sum "$db" | cut -d' ' -f1)" = "$sum_before" ] && ok || bad "a refused run changed the store"
+# The same scenario file, but one of its includes changed: refused by the study's inputs_sha256
+# (format 2), not only by playing the last chunk again.
+cp "$P1" "$tmp/scn/p1b.yaml"
+"$B" engage "$tmp/scn/p1b.yaml" --runs 2000 --chunk 1000 --db "$tmp/inc.db" >/dev/null 2>"$tmp/err" ||
+  bad "engage on the copy: $(cat "$tmp/err")"
+"$B" store export "$tmp/inc.db" --format json | $PY -c "
+import json, sys; s = json.load(sys.stdin)['study']
+assert s['format'] == 2 and len(s['inputs_sha256']) == 64 and s['inputs_sha256'] != s['scenario_sha256'], s
+" && ok || bad "the study does not record inputs_sha256"
+cp "$tmp/inc.db" "$tmp/inc1.db"
+printf '# an edit\n' >>"$tmp/scn/include/iran-launch-areas.yaml"
+expect_fail 2 "a different study: the scenario's includes, or the catalog files it uses" \
+  engage "$tmp/scn/p1b.yaml" --db "$tmp/inc.db" --resume
+# A store of format 1 (no inputs_sha256) is still resumed: its last chunk, played again, is the
+# check.
+$PY - "$tmp/inc1.db" <<'PY' || bad "making a format-1 store"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("ALTER TABLE study DROP COLUMN inputs_sha256")
+c.execute("UPDATE study SET format = 1")
+c.commit()
+PY
+"$B" engage "$tmp/scn/p1b.yaml" --db "$tmp/inc1.db" --resume --format json >"$tmp/r1.json" 2>"$tmp/err" &&
+  ok || bad "a format-1 store was not resumed: $(cat "$tmp/err")"
 expect_fail 2 'no such file to resume' engage "$P1" --db "$tmp/none.db" --resume
 expect_fail 2 'cannot create' engage "$P1" --db "$tmp/no/dir.db"
 expect_fail 2 '--resume: expected --db' engage "$P1" --resume

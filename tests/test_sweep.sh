@@ -226,8 +226,10 @@ for k in 1 2 3 4 5; do
   [ -e "$db" ] && resume=(--resume)
   "$B" sweep "${A[@]}" --chunk 2 --db "$db" "${resume[@]}" >/dev/null 2>"$tmp/kerr" &
   child=$!
-  if [ $k -le 3 ]; then
-    # A random moment from the start, 10% to 90% of an uninterrupted run's time.
+  if [ $k -ge 3 ]; then
+    # A random moment from the start, 10% to 90% of an uninterrupted run's time. (Kills 1 and 2
+    # come first, after a commit: on a machine whose load changes, a whole sweep may end before
+    # the random moment, and once it has, no later kill can land inside it.)
     ms=$((T_ms / 10 + RANDOM % (T_ms * 8 / 10 + 1)))
     sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
   else
