@@ -104,17 +104,25 @@ def main():
     layouts = [("1 rank x 1 thread", 1, 1), ("2 ranks x 1 thread", 2, 1),
                ("1 rank x 2 threads", 1, 2)]
 
-    def command(ranks, threads, n):
-        cmd = [exe, "engage", SCENARIO, "--runs", str(n), "--threads", str(threads),
-               "--format", "json"]
+    def launch(ranks, args):
+        cmd = [exe] + args
         return ([mpirun, "-np", str(ranks)] + cmd) if ranks > 1 else cmd
 
-    def timed(ranks, threads, n):
+    def command(ranks, threads, n):
+        return launch(ranks, ["engage", SCENARIO, "--runs", str(n), "--threads", str(threads),
+                              "--format", "json"])
+
+    # The sweep: cases split among the ranks chunk by chunk, gathered on rank 0.
+    def sweep_command(ranks, threads, speeds):
+        return launch(ranks, ["sweep", SWEEP_SCENARIO] + SWEEP_ARGS + [
+            "--burnout-speed-km-s", speeds, "--threads", str(threads)])
+
+    def timed(cmd):
         t0 = time.perf_counter()
-        p = subprocess.run(command(ranks, threads, n), capture_output=True, env=env)
+        p = subprocess.run(cmd, capture_output=True, env=env)
         t = time.perf_counter() - t0
         if p.returncode != 0:
-            fail(1, "%s exited %d: %s" % (" ".join(command(ranks, threads, n)), p.returncode,
+            fail(1, "%s exited %d: %s" % (" ".join(cmd), p.returncode,
                                          p.stderr.decode(errors="replace")[-2000:]))
         return t, p.stdout
 
@@ -131,67 +139,40 @@ def main():
             fail(1, "memory run failed: " + " ".join(command(ranks, threads, n)))
         return int(kib)
 
+    def measure(what, unit, small, big, work):
+        """Per layout, the median over the repeats of work / (t(big) - t(small)): the work alone,
+        the start and the preparation (the same in both commands) subtracted; every output
+        checked against the first layout's."""
+        rows, reference = [], None
+        for name, ranks, threads in layouts:
+            rates, walls = [], []
+            for _ in range(repeats):
+                t1, _out = timed(small(ranks, threads))
+                tn, out = timed(big(ranks, threads))
+                if reference is None:
+                    reference = out
+                elif out != reference:
+                    fail(1, "%s, %s: the output differs from %s's" % (what, name, layouts[0][0]))
+                rates.append(work / max(tn - t1, 1e-9))
+                walls.append(tn)
+            row = {"layout": name, "ranks": ranks, "threads_per_rank": threads,
+                   unit + "_per_s": statistics.median(rates), unit + "_per_s_all": rates,
+                   "wall_s": statistics.median(walls), "start_and_prepare_s": t1}
+            rows.append(row)
+            print("  %-6s %-20s %10.1f %s/s  (wall %.2f s)" %
+                  (what, name, row[unit + "_per_s"], unit, row["wall_s"]), file=sys.stderr)
+        return rows, rows[1][unit + "_per_s"] / (2.0 * rows[0][unit + "_per_s"]), \
+            rows[2][unit + "_per_s"] / (2.0 * rows[0][unit + "_per_s"])
+
     load_before = loadavg()
     print("mpi_bench: %s, %d runs, %d repeats, load %s" % (version, runs, repeats, load_before),
           file=sys.stderr)
-    rows = []
-    reference = None
-    for name, ranks, threads in layouts:
-        rates, walls = [], []
-        for _ in range(repeats):
-            t1, _out = timed(ranks, threads, 1)
-            tr, out = timed(ranks, threads, runs)
-            if reference is None:
-                reference = out
-            elif out != reference:
-                fail(1, name + ": the output differs from 1 rank x 1 thread's")
-            rates.append((runs - 1) / max(tr - t1, 1e-9))
-            walls.append(tr)
-        row = {"layout": name, "ranks": ranks, "threads_per_rank": threads,
-               "runs_per_s": statistics.median(rates), "runs_per_s_all": rates,
-               "wall_s": statistics.median(walls), "start_and_prepare_s": t1}
-        rows.append(row)
-        print("  %-20s %10.0f runs/s  (wall %.2f s for %d runs)" %
-              (name, row["runs_per_s"], row["wall_s"], runs), file=sys.stderr)
-    base = rows[0]["runs_per_s"]
-    eff_ranks = rows[1]["runs_per_s"] / (2.0 * base)
-    eff_threads = rows[2]["runs_per_s"] / (2.0 * base)
-    # The sweep: cases split among the ranks chunk by chunk, gathered on rank 0.
-    def sweep_command(ranks, threads, speeds):
-        cmd = [exe, "sweep", SWEEP_SCENARIO] + SWEEP_ARGS + [
-            "--burnout-speed-km-s", speeds, "--threads", str(threads)]
-        return ([mpirun, "-np", str(ranks)] + cmd) if ranks > 1 else cmd
-
-    def sweep_timed(ranks, threads, speeds):
-        t0 = time.perf_counter()
-        p = subprocess.run(sweep_command(ranks, threads, speeds), capture_output=True, env=env)
-        t = time.perf_counter() - t0
-        if p.returncode != 0:
-            fail(1, "%s exited %d: %s" % (" ".join(sweep_command(ranks, threads, speeds)),
-                                         p.returncode, p.stderr.decode(errors="replace")[-2000:]))
-        return t, p.stdout
-
-    sweep_rows = []
-    sweep_reference = None
-    for name, ranks, threads in layouts:
-        rates, walls = [], []
-        for _ in range(repeats):
-            t1, _out = sweep_timed(ranks, threads, "3")
-            tn, out = sweep_timed(ranks, threads, SWEEP_SPEEDS)
-            if sweep_reference is None:
-                sweep_reference = out
-            elif out != sweep_reference:
-                fail(1, name + ": the sweep's rows differ from 1 rank x 1 thread's")
-            rates.append((SWEEP_CASES - 4) / max(tn - t1, 1e-9))
-            walls.append(tn)
-        row = {"layout": name, "ranks": ranks, "threads_per_rank": threads,
-               "cases_per_s": statistics.median(rates), "cases_per_s_all": rates,
-               "wall_s": statistics.median(walls), "start_and_prepare_s": t1}
-        sweep_rows.append(row)
-        print("  sweep %-20s %8.1f cases/s  (wall %.2f s for %d cases)" %
-              (name, row["cases_per_s"], row["wall_s"], SWEEP_CASES), file=sys.stderr)
-    sweep_eff_ranks = sweep_rows[1]["cases_per_s"] / (2.0 * sweep_rows[0]["cases_per_s"])
-    sweep_eff_threads = sweep_rows[2]["cases_per_s"] / (2.0 * sweep_rows[0]["cases_per_s"])
+    rows, eff_ranks, eff_threads = measure(
+        "engage", "runs", lambda r, t: command(r, t, 1), lambda r, t: command(r, t, runs),
+        runs - 1)
+    sweep_rows, sweep_eff_ranks, sweep_eff_threads = measure(
+        "sweep", "cases", lambda r, t: sweep_command(r, t, "3"),
+        lambda r, t: sweep_command(r, t, SWEEP_SPEEDS), SWEEP_CASES - 4)
     mem = {}
     for name, ranks, threads in layouts[:2]:
         mem[name] = {str(n): peak_rss_kib(ranks, threads, n) for n in (runs, 4 * runs)}

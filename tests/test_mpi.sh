@@ -85,8 +85,11 @@ section "results store"
 # One study, played by one process and by 2 ranks, each in its own folder under the same name
 # (the printed path is the same too). Small chunks on one thread a rank, so that the kills below
 # land inside the Monte Carlo.
+# Chunks of 50 runs: the Monte Carlo of 20,000 runs alone takes tens of milliseconds, the 400
+# commits (each on disk) most of a second, which is the window the kill below must land in.
 RUNS=20000
-S=(--runs $RUNS --chunk 250 --threads 1 --db s.db --format json)
+CHUNK=50
+S=(--runs $RUNS --chunk $CHUNK --threads 1 --db s.db --format json)
 mkdir -p "$tmp/a" "$tmp/b"
 (cd "$tmp/a" && "$B" engage "$P1" "${S[@]}" >o.json 2>err) || bad "--db, 1 process: $(cat "$tmp/a/err")"
 (cd "$tmp/b" && mpi2 engage "$P1" "${S[@]}" >o.json 2>err) || bad "--db, 2 ranks: $(cat "$tmp/b/err")"
@@ -96,7 +99,7 @@ for d in a b; do
   "$B" store export "$tmp/$d/s.db" --format csv | cut -d, -f1-9 >"$tmp/$d/e.csv" || bad "export $d"
 done
 same "$tmp/a/e.csv" "$tmp/b/e.csv" "store export"
-[ "$(wc -l <"$tmp/b/e.csv")" -eq 81 ] && ok || bad "export: $(wc -l <"$tmp/b/e.csv") lines, wanted 80 chunks and a header"
+[ "$(wc -l <"$tmp/b/e.csv")" -eq $((RUNS / CHUNK + 1)) ] && ok || bad "export: $(wc -l <"$tmp/b/e.csv") lines, wanted $((RUNS / CHUNK)) chunks and a header"
 # Refusals come from rank 0's store, once, with the one-process exit status.
 sum_before=$(sha256sum "$tmp/b/s.db" | cut -d' ' -f1)
 mpi2 engage "$P1" --runs 3500 --db "$tmp/b/s.db" >"$tmp/out" 2>"$tmp/err"
@@ -123,26 +126,31 @@ committed() {
   "$B" store export "$1" --format json 2>/dev/null |
     $PY -c "import json,sys; print(json.load(sys.stdin)['totals']['runs'])" 2>/dev/null || echo 0
 }
-# run_and_kill DIR RANKS: start the study in DIR, kill it with SIGKILL once a chunk is committed
-# (under mpirun: every rank, then mpirun ends the job); print the runs committed.
-run_and_kill() {
-  local d=$1 n=$2
+# kill_after_commit DIR RANKS COUNTER ARGS...: run bmdsim ARGS in DIR (one process, or RANKS
+# ranks under mpirun), kill it with SIGKILL once COUNTER DIR/s.db says something is committed
+# (under mpirun: every rank, then mpirun ends the job); print what COUNTER says then.
+kill_after_commit() {
+  local d=$1 n=$2 counter=$3
+  shift 3
   mkdir -p "$d"
   if [ "$n" -eq 1 ]; then
-    (cd "$d" && exec "$B" engage "$P1" "${S[@]}" >/dev/null 2>&1) &
+    (cd "$d" && exec "$B" "$@" >/dev/null 2>&1) &
   else
-    (cd "$d" && exec "$MPIEXEC" -np "$n" "$B" engage "$P1" "${S[@]}" >/dev/null 2>&1) &
+    (cd "$d" && exec "$MPIEXEC" -np "$n" "$B" "$@" >/dev/null 2>&1) &
   fi
   child=$!
   for _ in $(seq 1 1200); do
-    [ "$(committed "$d/s.db")" -gt 0 ] && break
+    [ "$("$counter" "$d/s.db")" -gt 0 ] && break
+    kill -0 "$child" 2>/dev/null || break
     sleep 0.05
   done
   if [ "$n" -eq 1 ]; then kill -9 "$child"; else pkill -9 -P "$child"; fi
   wait "$child" 2>/dev/null
   child=
-  committed "$d/s.db"
+  "$counter" "$d/s.db"
 }
+# run_and_kill DIR RANKS: the study, killed once a chunk is committed; prints the runs committed.
+run_and_kill() { kill_after_commit "$1" "$2" committed engage "$P1" "${S[@]}"; }
 # resumed OUT: the resumed study's output is the uninterrupted one's but for the store's runs
 # resumed and played, and part was resumed.
 resumed() {
@@ -195,26 +203,8 @@ swcases() {
   "$B" store export "$1" --format json 2>/dev/null |
     $PY -c "import json,sys; print(json.load(sys.stdin)['cases_written'])" 2>/dev/null || echo 0
 }
-# sweep_kill DIR RANKS: start the sweep, kill it with SIGKILL once a chunk is committed.
-sweep_kill() {
-  local d=$1 n=$2
-  mkdir -p "$d"
-  if [ "$n" -eq 1 ]; then
-    (cd "$d" && exec "$B" sweep "${A[@]}" --chunk 2 --threads 1 --db s.db >/dev/null 2>&1) &
-  else
-    (cd "$d" && exec "$MPIEXEC" -np "$n" "$B" sweep "${A[@]}" --chunk 2 --threads 1 --db s.db >/dev/null 2>&1) &
-  fi
-  child=$!
-  for _ in $(seq 1 1200); do
-    [ "$(swcases "$d/s.db")" -gt 0 ] && break
-    kill -0 "$child" 2>/dev/null || break
-    sleep 0.05
-  done
-  if [ "$n" -eq 1 ]; then kill -9 "$child"; else pkill -9 -P "$child"; fi
-  wait "$child" 2>/dev/null
-  child=
-  swcases "$d/s.db"
-}
+# sweep_kill DIR RANKS: the sweep, killed once a chunk is committed; prints the cases committed.
+sweep_kill() { kill_after_commit "$1" "$2" swcases sweep "${A[@]}" --chunk 2 --threads 1 --db s.db; }
 n=$(sweep_kill "$tmp/swk2" 2)
 echo "sweep under 2 ranks killed after $n cases; resumed by 1 process"
 (cd "$tmp/swk2" && "$B" sweep "${A[@]}" --chunk 2 --db s.db --resume >o.txt 2>err) || bad "sweep resume by 1: $(cat "$tmp/swk2/err")"
