@@ -2,9 +2,9 @@
 /* alloc_fail.c: allocation-failure test of every public function that allocates (curl's torture
  * mode, Lua's memlimit).
  *
- * Linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc, every allocation the library makes
- * itself (not those inside libyaml, cJSON, Cairo or the C library) comes here, and the k-th one
- * can be made to fail. Each probe below makes one call (or a short sequence: create, use, write)
+ * Linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc and the failing allocator
+ * (fail_alloc.h), every allocation the library makes itself (not those inside libyaml, cJSON,
+ * Cairo or the C library) is counted, and the k-th one can be made to fail. Each probe below makes one call (or a short sequence: create, use, write)
  * on a small input. A first run with nothing failing counts the call's allocations (N) and the
  * places in the code they come from; then, for each chosen k, the k-th allocation fails and the
  * call must
@@ -22,7 +22,6 @@
  * Run time under ASan on 2 cores: about half a minute. */
 #define _XOPEN_SOURCE 700
 #include <math.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,75 +38,7 @@
 #include "bmd/plot.h"
 #include "bmd/replay.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t m, size_t n);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t m, size_t n);
-void *__wrap_realloc(void *p, size_t n);
-
-static atomic_long fail_at;  /* the allocation to fail (1-based); 0: none */
-static atomic_long count;    /* allocations since the last arm() */
-static atomic_bool failed;   /* the failure was injected */
-static atomic_bool recording; /* counting run: note where each allocation comes from */
-
-/* The places allocations come from in the counting run: return address, first and last k. */
-#define MAX_SITES 1024
-typedef struct site_rec {
-    void *ra;
-    long first, last;
-} site_rec;
-static site_rec sites[MAX_SITES];
-static int n_sites;
-
-static void note_site(void *ra, long k)
-{
-    for (int i = 0; i < n_sites; i++)
-        if (sites[i].ra == ra) {
-            sites[i].last = k;
-            return;
-        }
-    if (n_sites < MAX_SITES)
-        sites[n_sites++] = (site_rec){ra, k, k};
-}
-
-/* ALLOC_FAIL_TRACE=1: the stack of each injected failure (sanitizer builds). */
-void __sanitizer_print_stack_trace(void) __attribute__((weak));
-static bool trace;
-
-static bool fail_now(void *ra)
-{
-    long k = atomic_fetch_add(&count, 1) + 1;
-    if (atomic_load(&recording))
-        note_site(ra, k);
-    if (k == atomic_load(&fail_at)) {
-        atomic_store(&failed, true);
-        if (trace && __sanitizer_print_stack_trace)
-            __sanitizer_print_stack_trace();
-        return true;
-    }
-    return false;
-}
-
-__attribute__((noinline)) void *__wrap_malloc(size_t n)
-{
-    return fail_now(__builtin_return_address(0)) ? NULL : __real_malloc(n);
-}
-__attribute__((noinline)) void *__wrap_calloc(size_t m, size_t n)
-{
-    return fail_now(__builtin_return_address(0)) ? NULL : __real_calloc(m, n);
-}
-__attribute__((noinline)) void *__wrap_realloc(void *p, size_t n)
-{
-    return fail_now(__builtin_return_address(0)) ? NULL : __real_realloc(p, n);
-}
-
-static void arm(long k)
-{
-    atomic_store(&fail_at, k);
-    atomic_store(&count, 0);
-    atomic_store(&failed, false);
-}
+#include "fail_alloc.h"
 
 static int errors;
 static char tmpdir[256];
@@ -151,13 +82,15 @@ static void run_probe(const probe *p)
 {
     double t0 = now_s();
     /* The counting run. */
-    n_sites = 0;
-    arm(0);
-    atomic_store(&recording, !p->threaded);
+    fail_alloc_forget();
+    fail_alloc_arm(0);
+    fail_alloc_record(!p->threaded);
     result_same = false;
     bmd_status st = p->call();
-    atomic_store(&recording, false);
-    long n = atomic_load(&count);
+    fail_alloc_record(false);
+    long n = fail_alloc_count();
+    int n_sites;
+    const fail_alloc_site *sites = fail_alloc_sites(&n_sites);
     if (st != BMD_OK) {
         FAIL("%s with no failure: %s", p->name, bmd_status_str(st));
         return;
@@ -183,10 +116,10 @@ static void run_probe(const probe *p)
             continue;
         tried++;
         result_same = false;
-        arm(k);
+        fail_alloc_arm(k);
         st = p->call();
-        bool injected = atomic_load(&failed);
-        arm(0);
+        bool injected = fail_alloc_failed();
+        fail_alloc_arm(0);
         if (!injected) {
             /* Threaded: fewer allocations this time (another order); fine if it succeeded. */
             if (st != BMD_OK)
@@ -967,7 +900,7 @@ int main(int argc, char **argv)
         {"bmd_raid_prepare, 2 threads", call_raid_prepare, 5, 3, true, false},
     };
     const char *only = argc > 1 ? argv[1] : NULL;
-    trace = getenv("ALLOC_FAIL_TRACE") != NULL;
+    fail_alloc_trace(getenv("ALLOC_FAIL_TRACE") != NULL);
     if (!setup()) {
         fprintf(stderr, "alloc_fail: set-up failed\n");
         return 1;
