@@ -50,8 +50,9 @@ bool parse_latlon(const char *cmd, const char *opt, const char *text, double *la
 bool parse_list(const char *cmd, const char *opt, const char *text, double *vals, int n);
 bool parse_format(const char *cmd, const opts *o, bool *json);
 
-/* JSON helpers: non-finite numbers become null. */
-void json_num(cJSON *obj, const char *key, double v);
+/* JSON helpers: non-finite numbers become null. False when cJSON could not allocate (or obj is
+ * NULL): the member is missing. */
+bool json_num(cJSON *obj, const char *key, double v);
 /* Print and free. */
 void json_print(cJSON *root);
 /* A raid threat's "sensors": one object per scenario radar, in the scenario's order, with its id

@@ -9,12 +9,11 @@
 
 #include "cli.h"
 
-void json_num(cJSON *obj, const char *key, double v)
+bool json_num(cJSON *obj, const char *key, double v)
 {
     if (isfinite(v))
-        cJSON_AddNumberToObject(obj, key, v);
-    else
-        cJSON_AddNullToObject(obj, key);
+        return cJSON_AddNumberToObject(obj, key, v) != NULL;
+    return cJSON_AddNullToObject(obj, key) != NULL;
 }
 
 void json_raid_sensors(cJSON *threat, const bmd_raid *raid, const bmd_scenario *s, int i)

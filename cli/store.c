@@ -608,6 +608,18 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     }
 }
 
+/* Append a number to a JSON array; false (nothing added, nothing leaked) when cJSON cannot
+ * allocate. */
+static bool json_push_num(cJSON *array, double v)
+{
+    cJSON *n = cJSON_CreateNumber(v);
+    if (!n || !cJSON_AddItemToArray(array, n)) {
+        cJSON_Delete(n);
+        return false;
+    }
+    return true;
+}
+
 bool store_export(const char *cmd, const char *path, bool json, char **text)
 {
     *text = NULL;
@@ -646,38 +658,42 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
     if (json) {
         root = cJSON_CreateObject();
         cJSON *j = cJSON_AddObjectToObject(root, "study");
-        cJSON_AddNumberToObject(j, "format", STORE_FORMAT);
-        cJSON_AddStringToObject(j, "scenario_path", st.scenario_path);
-        cJSON_AddStringToObject(j, "scenario_sha256", st.scenario_sha256);
+        bool jok = j && cJSON_AddNumberToObject(j, "format", STORE_FORMAT);
+        jok = jok && cJSON_AddStringToObject(j, "scenario_path", st.scenario_path);
+        jok = jok && cJSON_AddStringToObject(j, "scenario_sha256", st.scenario_sha256);
         if (st.inputs_sha256[0])
-            cJSON_AddStringToObject(j, "inputs_sha256", st.inputs_sha256);
-        json_num(j, "seed", (double)st.seed);
-        cJSON_AddStringToObject(j, "bmdsim_version", st.version);
-        json_num(j, "runs_requested", (double)st.runs);
-        json_num(j, "chunk_runs", (double)st.chunk);
+            jok = jok && cJSON_AddStringToObject(j, "inputs_sha256", st.inputs_sha256);
+        jok = jok && json_num(j, "seed", (double)st.seed);
+        jok = jok && cJSON_AddStringToObject(j, "bmdsim_version", st.version);
+        jok = jok && json_num(j, "runs_requested", (double)st.runs);
+        jok = jok && json_num(j, "chunk_runs", (double)st.chunk);
         if (st.ci_width > 0.0)
-            json_num(j, "ci_width", st.ci_width);
+            jok = jok && json_num(j, "ci_width", st.ci_width);
         else
-            cJSON_AddNullToObject(j, "ci_width");
-        cJSON_AddNumberToObject(j, "threats", st.n_threats);
-        cJSON *t = cJSON_AddObjectToObject(root, "totals");
-        json_num(t, "chunks", (double)n_chunks);
-        json_num(t, "runs", (double)tot.runs);
-        json_num(t, "any_leak", (double)tot.any_leak);
-        json_num(t, "leakers", (double)tot.leakers);
-        json_num(t, "fired", (double)tot.fired);
-        cJSON *tl = cJSON_AddArrayToObject(t, "threat_leaks");
-        for (int i = 0; i < st.n_threats; i++)
-            cJSON_AddItemToArray(tl, cJSON_CreateNumber((double)tot.threat_leaks[i]));
+            jok = jok && cJSON_AddNullToObject(j, "ci_width");
+        jok = jok && cJSON_AddNumberToObject(j, "threats", st.n_threats);
+        cJSON *t = jok ? cJSON_AddObjectToObject(root, "totals") : NULL;
+        jok = t && json_num(t, "chunks", (double)n_chunks);
+        jok = jok && json_num(t, "runs", (double)tot.runs);
+        jok = jok && json_num(t, "any_leak", (double)tot.any_leak);
+        jok = jok && json_num(t, "leakers", (double)tot.leakers);
+        jok = jok && json_num(t, "fired", (double)tot.fired);
+        cJSON *tl = jok ? cJSON_AddArrayToObject(t, "threat_leaks") : NULL;
+        jok = tl != NULL;
+        for (int i = 0; jok && i < st.n_threats; i++)
+            jok = json_push_num(tl, (double)tot.threat_leaks[i]);
         double lo = (double)NAN;
         double hi = (double)NAN;
         if (tot.runs > 0)
             bmd_wilson_interval((double)tot.any_leak, (double)tot.runs, &lo, &hi);
-        json_num(t, "leak_probability",
-                 tot.runs > 0 ? (double)tot.any_leak / (double)tot.runs : (double)NAN);
-        json_num(t, "leak_probability_lo", lo);
-        json_num(t, "leak_probability_hi", hi);
-        chunks = cJSON_AddArrayToObject(root, "chunks");
+        jok = jok && json_num(t, "leak_probability",
+                              tot.runs > 0 ? (double)tot.any_leak / (double)tot.runs
+                                           : (double)NAN);
+        jok = jok && json_num(t, "leak_probability_lo", lo);
+        jok = jok && json_num(t, "leak_probability_hi", hi);
+        chunks = jok ? cJSON_AddArrayToObject(root, "chunks") : NULL;
+        if (!chunks)
+            b.oom = true;
     } else {
         sb_printf(&b, "first_run,runs,any_leak,leakers,fired");
         for (int t = 0; t < st.n_threats; t++)
@@ -690,16 +706,21 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
         const char *when = (const char *)sqlite3_column_text(q, 5);
         cJSON *c = NULL;
         cJSON *cl = NULL;
-        if (json) {
+        if (json && !b.oom) {
             c = cJSON_CreateObject();
-            cJSON_AddItemToArray(chunks, c);
-            json_num(c, "first_run", (double)first);
-            json_num(c, "runs", (double)sqlite3_column_int64(q, 1));
-            json_num(c, "any_leak", (double)sqlite3_column_int64(q, 2));
-            json_num(c, "leakers", (double)sqlite3_column_int64(q, 3));
-            json_num(c, "fired", (double)sqlite3_column_int64(q, 4));
-            cl = cJSON_AddArrayToObject(c, "threat_leaks");
-        } else {
+            if (c && !cJSON_AddItemToArray(chunks, c)) {
+                cJSON_Delete(c);
+                c = NULL;
+            }
+            bool jok = c && json_num(c, "first_run", (double)first);
+            jok = jok && json_num(c, "runs", (double)sqlite3_column_int64(q, 1));
+            jok = jok && json_num(c, "any_leak", (double)sqlite3_column_int64(q, 2));
+            jok = jok && json_num(c, "leakers", (double)sqlite3_column_int64(q, 3));
+            jok = jok && json_num(c, "fired", (double)sqlite3_column_int64(q, 4));
+            cl = jok ? cJSON_AddArrayToObject(c, "threat_leaks") : NULL;
+            if (!cl)
+                b.oom = true;
+        } else if (!json) {
             sb_printf(&b, "%ld,%lld,%lld,%lld,%lld", first, (long long)sqlite3_column_int64(q, 1),
                       (long long)sqlite3_column_int64(q, 2), (long long)sqlite3_column_int64(q, 3),
                       (long long)sqlite3_column_int64(q, 4));
@@ -708,25 +729,27 @@ bool store_export(const char *cmd, const char *path, bool json, char **text)
         sqlite3_bind_int64(qt, 1, first);
         int rt;
         while ((rt = sqlite3_step(qt)) == SQLITE_ROW) {
-            if (json)
-                cJSON_AddItemToArray(cl, cJSON_CreateNumber((double)sqlite3_column_int64(qt, 0)));
-            else
+            if (json) {
+                if (!b.oom && !json_push_num(cl, (double)sqlite3_column_int64(qt, 0)))
+                    b.oom = true;
+            } else
                 sb_printf(&b, ",%lld", (long long)sqlite3_column_int64(qt, 0));
         }
         if (rt != SQLITE_DONE) {
             db_error(cmd, &s->c, "cannot read the chunks");
             goto out;
         }
-        if (json)
-            cJSON_AddStringToObject(c, "committed_utc", when ? when : "");
-        else
+        if (json) {
+            if (!b.oom && !cJSON_AddStringToObject(c, "committed_utc", when ? when : ""))
+                b.oom = true;
+        } else
             sb_printf(&b, ",%s\n", when ? when : "");
     }
     if (rc != SQLITE_DONE) {
         db_error(cmd, &s->c, "cannot read the chunks");
         goto out;
     }
-    if (json) {
+    if (json && !b.oom) {
         char *p = cJSON_Print(root);
         if (p)
             sb_printf(&b, "%s\n", p);
