@@ -603,13 +603,20 @@ bool sweep_store_same(const char *cmd, sweep_store *s, int64_t first, int64_t n_
         const sweep_case_val *c = &cases[i];
         sqlite3_reset(qc);
         sqlite3_bind_int64(qc, 1, first + i);
-        if (sqlite3_step(qc) != SQLITE_ROW) {
+        int rc = sqlite3_step(qc);
+        if (rc == SQLITE_DONE) {
             snprintf(what, what_size, "case %" PRId64 " is missing", first + i);
             ok = true;
             goto out;
         }
-        const char *cue = (const char *)sqlite3_column_text(qc, 1);
-        if (!same_num(qc, 0, c->burnout_speed_km_s) || !cue || strcmp(cue, c->cue) != 0 ||
+        /* A failed read (out of memory, I/O) is an error, never a difference. cue and reason
+         * are NOT NULL: NULL text is a failed conversion. */
+        const char *cue = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(qc, 1) : NULL;
+        if (!cue) {
+            db_error(cmd, &s->c, "cannot read a chunk");
+            goto out;
+        }
+        if (!same_num(qc, 0, c->burnout_speed_km_s) || strcmp(cue, c->cue) != 0 ||
             !same_num(qc, 2, c->delay_s) || !same_num(qc, 3, c->site_lat_deg) ||
             !same_num(qc, 4, c->site_lon_deg) ||
             sqlite3_column_int(qc, 5) != c->threats_engageable) {
@@ -622,15 +629,21 @@ bool sweep_store_same(const char *cmd, sweep_store *s, int64_t first, int64_t n_
         sqlite3_bind_int64(qr, 1, first + i);
         for (int k = 0; k < n_rows_per_case; k++) {
             const sweep_row_val *r = &rows[i * n_rows_per_case + k];
-            if (sqlite3_step(qr) != SQLITE_ROW) {
+            rc = sqlite3_step(qr);
+            if (rc == SQLITE_DONE) {
                 snprintf(what, what_size, "case %" PRId64 ": rows missing", first + i);
                 ok = true;
                 goto out;
             }
-            const char *reason = (const char *)sqlite3_column_text(qr, 3);
+            const char *reason =
+                rc == SQLITE_ROW ? (const char *)sqlite3_column_text(qr, 3) : NULL;
+            if (!reason) {
+                db_error(cmd, &s->c, "cannot read a chunk");
+                goto out;
+            }
             bool eq = sqlite3_column_int(qr, 0) == r->threat &&
                       sqlite3_column_int(qr, 1) == r->site &&
-                      (sqlite3_column_int(qr, 2) != 0) == r->engageable && reason &&
+                      (sqlite3_column_int(qr, 2) != 0) == r->engageable &&
                       strcmp(reason, r->reason) == 0 &&
                       same_num(qr, 4, r->earliest_launch_allowed_s) &&
                       same_num(qr, 5, r->earliest_launch_s) &&
