@@ -10,6 +10,7 @@ void *__wrap_realloc(void *p, size_t n);
 
 static atomic_long fail_at;   /* the allocation to fail (1-based); 0: none */
 static atomic_long count;     /* allocations since the last arm */
+static atomic_bool from_on;   /* every allocation from fail_at on fails */
 static atomic_bool failed;    /* the failure was injected */
 static atomic_bool recording; /* note where each allocation comes from */
 static atomic_bool tracing;
@@ -36,7 +37,8 @@ static bool fail_now(void *ra)
     long k = atomic_fetch_add(&count, 1) + 1;
     if (atomic_load(&recording))
         note_site(ra, k);
-    if (k == atomic_load(&fail_at)) {
+    long at = atomic_load(&fail_at);
+    if (at > 0 && (k == at || (k > at && atomic_load(&from_on)))) {
         atomic_store(&failed, true);
         if (atomic_load(&tracing) && __sanitizer_print_stack_trace)
             __sanitizer_print_stack_trace();
@@ -60,9 +62,16 @@ __attribute__((noinline)) void *__wrap_realloc(void *p, size_t n)
 
 void fail_alloc_arm(long k)
 {
+    atomic_store(&from_on, false);
     atomic_store(&fail_at, k);
     atomic_store(&count, 0);
     atomic_store(&failed, false);
+}
+
+void fail_alloc_arm_from(long k)
+{
+    fail_alloc_arm(k);
+    atomic_store(&from_on, true);
 }
 
 long fail_alloc_count(void)

@@ -21,9 +21,12 @@ void *__real_realloc(void *p, size_t n);
 
 /* From now on, the k-th allocation (1-based) fails; 0: none. Resets the count and the flag. */
 void fail_alloc_arm(long k);
-/* Allocations since the last fail_alloc_arm. */
+/* From now on, the k-th allocation and every one after it fail (memory exhausted for good);
+ * 0: none. */
+void fail_alloc_arm_from(long k);
+/* Allocations since the last fail_alloc_arm or fail_alloc_arm_from. */
 long fail_alloc_count(void);
-/* Whether the armed failure was injected. */
+/* Whether an armed failure was injected. */
 bool fail_alloc_failed(void);
 /* Print the stack of each injected failure (sanitizer builds). */
 void fail_alloc_trace(bool on);
