@@ -296,8 +296,8 @@ typedef struct outcome {
     bool wrong;        /* a call succeeded with a wrong result */
     const char *where; /* the call that failed or was wrong */
     bool recorded;     /* the study was recorded (create or open succeeded) */
-    int acked;         /* chunks whose commit succeeded */
-    int attempted;     /* chunks whose commit was tried */
+    int acked;         /* units whose commit succeeded (engage: chunks; sweep: cases) */
+    int attempted;     /* units whose commit was tried */
     char *csv, *json;  /* the exports (free()) */
     FILE *out[2];      /* the sweep's exports, CSV and JSON, before w_collect */
 } outcome;
