@@ -82,7 +82,10 @@ int cmd_store(int argc, char **argv)
         cli_error(C, "--format: \"%s\": expected csv or json", f);
         return EXIT_USAGE;
     }
-    if (sweep_store_is_sweep(o.pos[1]))
+    bool sweep = false;
+    if (!sweep_store_is_sweep(C, o.pos[1], &sweep))
+        return EXIT_INTERNAL;
+    if (sweep)
         return export_sweep(C, o.pos[1], json, opt_get(&o, "out"));
     char *text = NULL;
     if (!store_export(C, o.pos[1], json, &text))

@@ -115,15 +115,16 @@ int db_table_count(const char *cmd, const db_conn *c)
     return n;
 }
 
-bool db_has_table(const db_conn *c, const char *name)
+int db_has_table(const db_conn *c, const char *name)
 {
     sqlite3_stmt *q = NULL;
-    bool yes = false;
+    int yes = -1;
     if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
                            " AND name = ?", -1, &q, NULL) == SQLITE_OK &&
         sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_step(q) == SQLITE_ROW)
         yes = sqlite3_column_int(q, 0) == 1;
+    /* The error stays readable after finalize (sqlite3_errcode, sqlite3_errmsg). */
     sqlite3_finalize(q);
     return yes;
 }

@@ -51,8 +51,9 @@ bool db_resume_exists(const char *cmd, const char *path);
  * -1 with an error printed when it is not a readable SQLite database. */
 int db_table_count(const char *cmd, const db_conn *c);
 
-/* Whether the database has a table of that name (false on any error). */
-bool db_has_table(const db_conn *c, const char *name);
+/* Whether the database has a table of that name: 1 or 0; -1 when it cannot be read (nothing
+ * printed: sqlite3_errcode and db_error tell why). */
+int db_has_table(const db_conn *c, const char *name);
 
 /* NaN and the infinities are stored as NULL, and NULL read back as NaN. */
 void db_bind_real(sqlite3_stmt *q, int i, double v);

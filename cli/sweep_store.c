@@ -392,6 +392,7 @@ bool sweep_store_open(const char *cmd, const char *path, const sweep_study *st,
     if (!db_resume_exists(cmd, path) || !sweep_connect(cmd, path, true, "--db: ", &s))
         return false;
     sqlite3_stmt *q = NULL;
+    int has = 0;
     int n_tables = db_table_count(cmd, &s->c);
     if (n_tables < 0)
         goto fail;
@@ -399,7 +400,10 @@ bool sweep_store_open(const char *cmd, const char *path, const sweep_study *st,
         /* Created, then killed before the sweep was committed: begin it now. */
         if (!begin_study(cmd, s, st, threats, sites))
             goto fail;
-    } else if (!db_has_table(&s->c, "sweep")) {
+    } else if ((has = db_has_table(&s->c, "sweep")) < 0) {
+        db_error(cmd, &s->c, "cannot read the tables");
+        goto fail;
+    } else if (!has) {
         cli_error(cmd, "--db: %s: not a bmdsim sweep store (no table sweep; an engage store "
                   "is continued by bmdsim engage)", path);
         goto fail;
@@ -681,17 +685,24 @@ void sweep_store_close(sweep_store *s)
 
 /* ---- export ---- */
 
-bool sweep_store_is_sweep(const char *path)
+bool sweep_store_is_sweep(const char *cmd, const char *path, bool *yes)
 {
+    *yes = false;
     db_conn c = {.db = NULL, .opt = ""};
     snprintf(c.path, sizeof c.path, "%s", path);
-    bool yes = false;
+    int has = -1;
     if (sqlite3_open_v2(path, &c.db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
         sqlite3_busy_timeout(c.db, 10000);
-        yes = db_has_table(&c, "sweep");
+        has = db_has_table(&c, "sweep");
     }
+    bool ok = true;
+    if (has < 0 && (!c.db || (sqlite3_errcode(c.db) & 0xff) == SQLITE_NOMEM)) {
+        db_error(cmd, &c, "cannot read the tables");
+        ok = false;
+    }
+    *yes = has == 1;
     db_close(&c);
-    return yes;
+    return ok;
 }
 
 static void text_col(sqlite3_stmt *q, int i, char *out, size_t n)

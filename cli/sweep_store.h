@@ -100,9 +100,10 @@ bool sweep_store_same(const char *cmd, sweep_store *s, int64_t first, int64_t n_
                       int n_rows_per_case, bool *same, char *what, size_t what_size);
 void sweep_store_close(sweep_store *s);
 
-/* Whether the SQLite database at path holds a sweep (its table sweep); false for anything else,
- * including errors (the engage store's export then reports them). */
-bool sweep_store_is_sweep(const char *path);
+/* Whether the SQLite database at path holds a sweep (its table sweep): *yes. Anything that
+ * cannot be read is not a sweep (*yes false; the engage store's export then reports it), except
+ * for lack of memory: then false, with the error printed. */
+bool sweep_store_is_sweep(const char *cmd, const char *path, bool *yes);
 /* Stream the committed cases of the sweep at path as CSV or JSON into f, in case order, in one
  * read transaction. */
 bool sweep_store_export(const char *cmd, const char *path, bool json, FILE *f);

@@ -431,6 +431,9 @@ static void engage_run(outcome *o, const char *path)
     if (!o->ok)
         return;
     o->ok = false;
+    bool sweep = true;
+    CALL(o, "sweep_store_is_sweep", sweep_store_is_sweep(C, path, &sweep));
+    CHECK(o, "sweep_store_is_sweep (not a sweep)", !sweep);
     CALL(o, "store_export (CSV)", store_export(C, path, false, &o->csv));
     CALL(o, "store_export (JSON)", store_export(C, path, true, &o->json));
     o->ok = true;
@@ -575,6 +578,10 @@ static bool w_export(outcome *o, const char *path, bool json)
         return false;
     }
     o->out[json] = f;
+    /* As bmdsim store export does: which store it is, then its export. */
+    bool sweep = false;
+    CALL(o, "sweep_store_is_sweep", sweep_store_is_sweep(C, path, &sweep));
+    CHECK(o, "sweep_store_is_sweep (a sweep)", sweep);
     CALL(o, json ? "sweep_store_export (JSON)" : "sweep_store_export (CSV)",
          sweep_store_export(C, path, json, f));
     return true;
