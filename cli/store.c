@@ -218,21 +218,26 @@ static bool db_begin_study(const char *cmd, store *s, const store_study *st)
     }
     char seed[24];
     snprintf(seed, sizeof seed, "%" PRIu64, st->seed);
-    sqlite3_bind_int(q, 1, STORE_FORMAT);
-    sqlite3_bind_text(q, 2, st->scenario_path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 3, st->scenario_sha256, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 4, seed, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 5, st->version, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 6, st->runs);
-    sqlite3_bind_int64(q, 7, st->chunk);
-    if (st->ci_width > 0.0)
-        sqlite3_bind_double(q, 8, st->ci_width);
-    else
-        sqlite3_bind_null(q, 8);
-    sqlite3_bind_int(q, 9, st->n_threats);
-    sqlite3_bind_text(q, 10, st->inputs_sha256, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(q);
+    /* A text bound SQLITE_TRANSIENT is copied: out of memory leaves the parameter NULL, which
+     * inputs_sha256 (nullable for format 1) would store; every bind is checked. */
+    bool bound =
+        sqlite3_bind_int(q, 1, STORE_FORMAT) == SQLITE_OK &&
+        sqlite3_bind_text(q, 2, st->scenario_path, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+        sqlite3_bind_text(q, 3, st->scenario_sha256, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+        sqlite3_bind_text(q, 4, seed, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+        sqlite3_bind_text(q, 5, st->version, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+        sqlite3_bind_int64(q, 6, st->runs) == SQLITE_OK &&
+        sqlite3_bind_int64(q, 7, st->chunk) == SQLITE_OK &&
+        (st->ci_width > 0.0 ? sqlite3_bind_double(q, 8, st->ci_width)
+                            : sqlite3_bind_null(q, 8)) == SQLITE_OK &&
+        sqlite3_bind_int(q, 9, st->n_threats) == SQLITE_OK &&
+        sqlite3_bind_text(q, 10, st->inputs_sha256, -1, SQLITE_TRANSIENT) == SQLITE_OK;
+    int rc = bound ? sqlite3_step(q) : SQLITE_NOMEM;
+    if (!bound)
+        db_error(cmd, &s->c, "cannot record the study");
     sqlite3_finalize(q);
+    if (!bound)
+        goto fail;
     if (rc != SQLITE_DONE) {
         db_error(cmd, &s->c, "cannot record the study");
         goto fail;

@@ -255,6 +255,7 @@ static store_study e_study(void)
     memset(&st, 0, sizeof st);
     snprintf(st.scenario_path, sizeof st.scenario_path, "scenarios/raid.yaml");
     store_sha256_text("raid", st.scenario_sha256);
+    store_sha256_text("raid inputs", st.inputs_sha256);
     st.seed = 18446744073709551557u; /* past INT64_MAX: stored as text */
     st.runs = E_RUNS;
     st.chunk = E_CHUNK;
@@ -354,6 +355,7 @@ static void e_resume(outcome *o, const char *path)
               got.n_threats == want.n_threats && got.ci_width == want.ci_width &&
               strcmp(got.scenario_path, want.scenario_path) == 0 &&
               strcmp(got.scenario_sha256, want.scenario_sha256) == 0 &&
+              strcmp(got.inputs_sha256, want.inputs_sha256) == 0 &&
               strcmp(got.version, want.version) == 0);
     long n_chunks = 0;
     long last_first = -1;
