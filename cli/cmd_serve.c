@@ -220,7 +220,9 @@ static int resolve(const server *s, const char *target, int *fd, off_t *size, co
     char full[PATH_MAX + 32];
     if (s->root_len + n + 16 >= sizeof full)
         return 404;
-    snprintf(full, sizeof full, "%s%s", s->root_len == 1 ? "" : s->root, rel);
+    int k = snprintf(full, sizeof full, "%s%s", s->root_len == 1 ? "" : s->root, rel);
+    if (k < 0 || (size_t)k >= sizeof full)
+        return 404;
     char real[PATH_MAX];
     if (!realpath(full, real) || !inside_root(s, real))
         return 404;

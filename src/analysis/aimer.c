@@ -68,7 +68,7 @@ static bmd_status tab_task(void *vctx, int k)
     c->ok[k] = false;
     if (bmd_geodesic_direct(&c->fo->earth, a->lat, a->lon, a->az_ref, R, &tla, &tlo) != BMD_OK)
         return BMD_OK;
-    bmd_aim aim = {a->lat, a->lon, 0.0, tla, tlo, BMD_SHAPE_MIN_ENERGY, NAN, 500.0};
+    bmd_aim aim = {a->lat, a->lon, 0.0, tla, tlo, BMD_SHAPE_MIN_ENERGY, (double)NAN, 500.0};
     bmd_aim_result res;
     bmd_trajectory tr;
     bmd_traj_init(&tr);
@@ -190,8 +190,8 @@ bmd_status bmd_aimer_fly(const bmd_aimer *a, double target_lat_rad, double targe
         }
     if (!(slope > 0.0))
         slope = a->r_max / a->t_burn;
-    double cut_prev = NAN;
-    double r_prev = NAN;
+    double cut_prev = (double)NAN;
+    double r_prev = (double)NAN;
     double t_min_cut = a->v.vertical_rise_s + a->v.pitchover_s + 0.5;
     for (int it = 0; it < 12; it++) {
         bmd_guidance g = {az, kick, cut >= a->t_burn ? (double)INFINITY : cut};
@@ -213,7 +213,7 @@ bmd_status bmd_aimer_fly(const bmd_aimer *a, double target_lat_rad, double targe
         if (cut >= a->t_burn && r < R - tol) {
             /* A full burn on this kick falls short. On the kick of maximum range too: beyond
              * the range on this azimuth. */
-            bmd_guidance gm = {az, a->kick_max, INFINITY};
+            bmd_guidance gm = {az, a->kick_max, (double)INFINITY};
             st = bmd_fly(&a->v, a->lat, a->lon, 0.0, &gm, &a->o, tr);
             if (st != BMD_OK && st != BMD_ERR_UNREACHABLE)
                 return st; /* out of memory, the integrator: not a finding about the range */

@@ -140,7 +140,7 @@ bmd_status bmd_guarantee_site(const bmd_catalog *cat, const bmd_missile *im, dou
                               uint64_t seed, bmd_gu_site *out)
 {
     memset(out, 0, sizeof *out);
-    out->min_burnout_speed_m_s = NAN;
+    out->min_burnout_speed_m_s = (double)NAN;
     out->threat = -1;
     if (!im || !im->interceptor || n_threats < 1)
         return BMD_ERR_ARG;

@@ -61,7 +61,7 @@ bmd_kaliningrad_opts bmd_kaliningrad_default_opts(void)
     o.env_alt_m[o.n_env_alts++] = 20e3;
     o.env_step_az_rad = 5.0 * BMD_DEG;
     o.place_alt_m = 10e3;
-    o.sam_max_flyout_s = INFINITY;
+    o.sam_max_flyout_s = (double)INFINITY;
     /* A dense fan: the default 64 kicks leave holes in the low, far part of a SAM's envelope
      * (reached only on the descending branch of flat kicks; 256 kicks still leave sectors of the
      * 40N6's 1 km envelope cut at ~50 km); 512 kicks up to 89.5 degrees, a 300 x 400 grid and
@@ -88,7 +88,7 @@ bmd_kaliningrad_opts bmd_kaliningrad_default_opts(void)
     o.int_lat_rad = 54.47 * BMD_DEG; /* Redzikowo [V-consensus] */
     o.int_lon_rad = 17.12 * BMD_DEG;
     o.int_apogee_m = 200e3;
-    o.int_azimuth_rad = NAN;
+    o.int_azimuth_rad = (double)NAN;
     o.int_rcs_m2 = 1.0;
     return o;
 }
@@ -240,8 +240,8 @@ static bmd_status strike_task(void *vctx, int i)
     fo.keep_path = false;
     bmd_kgd_strike *s = &c->out->strikes[i];
     s->place = o->places[i];
-    s->flight_time_s = s->apogee_m = s->burnout_speed_m_s = s->impact_speed_m_s = NAN;
-    s->miss_m = NAN;
+    s->flight_time_s = s->apogee_m = s->burnout_speed_m_s = s->impact_speed_m_s = (double)NAN;
+    s->miss_m = (double)NAN;
     c->st[i] = bmd_geodesic_inverse(&fo.earth, o->launch_lat_rad, o->launch_lon_rad,
                                     s->place.lat_rad, s->place.lon_rad, &s->range_m,
                                     &s->azimuth_rad, NULL);
@@ -310,7 +310,7 @@ static bool sam_reach(const bmd_flyout *f, const bmd_earth *e, double lat, doubl
 {
     bmd_vec3 p = bmd_geodetic_to_ecef(e, lat, lon, alt);
     bmd_vec3 v;
-    double t = NAN;
+    double t = (double)NAN;
     bool ok = bmd_flyout_reach(f, p, &t, &v) && t <= t_max;
     if (t_s)
         *t_s = ok ? t : (double)NAN;
@@ -333,7 +333,7 @@ static double sam_outer(const bmd_flyout *f, const bmd_earth *e, double lat0, do
         if (sam_reach(f, e, lat, lon, alt, t_max, NULL))
             last = k * ds;
     }
-    *t_edge = NAN;
+    *t_edge = (double)NAN;
     if (last < 0.0)
         return 0.0;
     double lo = last;
@@ -400,7 +400,7 @@ static bmd_status sam_task(void *ctx, int s)
         }
         double sum_t = 0.0;
         int n_t = 0;
-        e->range_min_m = INFINITY;
+        e->range_min_m = (double)INFINITY;
         e->range_max_m = 0.0;
         for (int k = 0; k < n_az; k++) {
             double az = 2.0 * BMD_PI * k / n_az;
@@ -434,7 +434,7 @@ static bmd_status sam_task(void *ctx, int s)
                                           o->places[i].lon_rad, o->place_alt_m,
                                           o->sam_max_flyout_s, &cv->flyout_s);
         if (!cv->reachable)
-            cv->flyout_s = NAN;
+            cv->flyout_s = (double)NAN;
     }
     bmd_flyout_free(f);
     return BMD_OK;
@@ -706,7 +706,7 @@ static double first_time(const bmd_radar *rad, const bmd_trajectory *tr, const b
         }
         prev = tt;
         if (tt >= tr->t_end_s)
-            return NAN;
+            return (double)NAN;
     }
 }
 
@@ -723,7 +723,7 @@ static bmd_status sight_fill(const bmd_radar *rad, const bmd_trajectory *tr,
     s->first_visible_s = first_time(rad, tr, sig, RAY_FOV) - t0;
     double td = first_time(rad, tr, sig, RAY_COVER);
     s->first_detectable_s = td - t0;
-    s->detect_alt_m = s->detect_slant_m = s->detect_ground_m = NAN;
+    s->detect_alt_m = s->detect_slant_m = s->detect_ground_m = (double)NAN;
     if (isfinite(td)) {
         seen sn;
         if (see_at(rad, tr, sig, td, &sn)) {
@@ -753,9 +753,9 @@ static bmd_status sight_fill(const bmd_radar *rad, const bmd_trajectory *tr,
 static void sight_none(bmd_kgd_sight *s)
 {
     s->flown = false;
-    s->flight_time_s = s->apogee_m = s->first_los_s = s->first_visible_s = NAN;
-    s->first_detectable_s = s->first_detection_s = s->track_confirmed_s = NAN;
-    s->detect_alt_m = s->detect_slant_m = s->detect_ground_m = s->warning_s = NAN;
+    s->flight_time_s = s->apogee_m = s->first_los_s = s->first_visible_s = (double)NAN;
+    s->first_detectable_s = s->first_detection_s = s->track_confirmed_s = (double)NAN;
+    s->detect_alt_m = s->detect_slant_m = s->detect_ground_m = s->warning_s = (double)NAN;
 }
 
 /* One watched threat (a task of a parallel loop: it writes only its own sight and status). */
@@ -857,7 +857,7 @@ static bmd_status interceptor(const bmd_catalog *cat, const bmd_radar *rad,
     /* Apogee falls as the kick grows; bracket, then bisect to 1e-7 rad. */
     double lo = 0.1 * BMD_DEG;
     double hi = 89.0 * BMD_DEG;
-    bmd_guidance g = {az, lo, INFINITY};
+    bmd_guidance g = {az, lo, (double)INFINITY};
     bmd_status st = bmd_fly(&v, o->int_lat_rad, o->int_lon_rad, 0.0, &g, &fo, &tr);
     double ap_lo = st == BMD_OK ? tr.sum.apogee_m : (double)NAN;
     g.kick_rad = hi;
@@ -868,7 +868,7 @@ static bmd_status interceptor(const bmd_catalog *cat, const bmd_radar *rad,
         snprintf(s->why, sizeof s->why,
                  "no kick between 0.1 and 89 degrees gives an apogee of %.0f km (%.0f to %.0f km)",
                  o->int_apogee_m / 1e3, ap_hi / 1e3, ap_lo / 1e3);
-        out->int_kick_rad = NAN;
+        out->int_kick_rad = (double)NAN;
         bmd_traj_free(&tr);
         return BMD_OK;
     }

@@ -201,7 +201,7 @@ static bmd_status prep_threat(void *ctx, int i)
                  res.why[0] ? res.why : bmd_status_str(sf));
         return sf;
     }
-    t->detect_s = t->track_s = t->authority_s = NAN;
+    t->detect_s = t->track_s = t->authority_s = (double)NAN;
     if (s->n_sensors > 0) {
         bmd_surv_opts so = bmd_surv_default_opts();
         so.seed = s->seed + 1000003ull * (uint64_t)i; /* each threat its own draws */

@@ -171,7 +171,7 @@ static bmd_status fan_task(void *ctx, int k)
     /* Denser at steep kicks, where the range changes fastest with the kick. */
     double u = (double)i / (c->nk - 1);
     double kick = c->fo->kick_min_rad + (c->fo->kick_max_rad - c->fo->kick_min_rad) * u * sqrt(u);
-    bmd_guidance g = {az, kick, INFINITY};
+    bmd_guidance g = {az, kick, (double)INFINITY};
     bmd_trajectory tr;
     bmd_traj_init(&tr);
     bmd_status st = bmd_fly(c->veh, c->lat, c->lon, c->h, &g, c->fl, &tr);

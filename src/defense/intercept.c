@@ -159,10 +159,10 @@ static double edge(const bmd_intercept_prep *p, const bmd_kill_vehicle *kv, doub
 static void clear_out(bmd_intercept *out)
 {
     memset(out, 0, sizeof *out);
-    out->earliest_launch_s = out->earliest_intercept_s = out->latest_intercept_s = NAN;
-    out->intercept_altitude_m = out->intercept_range_m = NAN;
-    out->intercept_lat_rad = out->intercept_lon_rad = NAN;
-    out->closing_speed_m_s = out->crossing_angle_rad = out->flyout_s = out->margin_s = NAN;
+    out->earliest_launch_s = out->earliest_intercept_s = out->latest_intercept_s = (double)NAN;
+    out->intercept_altitude_m = out->intercept_range_m = (double)NAN;
+    out->intercept_lat_rad = out->intercept_lon_rad = (double)NAN;
+    out->closing_speed_m_s = out->crossing_angle_rad = out->flyout_s = out->margin_s = (double)NAN;
 }
 
 bmd_status bmd_intercept_solve_prepared(const bmd_intercept_prep *p, const bmd_kill_vehicle *kv,
@@ -178,8 +178,8 @@ bmd_status bmd_intercept_solve_prepared(const bmd_intercept_prep *p, const bmd_k
     double best_late = -HUGE_VAL; /* latest needed launch among in-band points (for the margin) */
     double tail = 0.0;
     int n_tail = 0;
-    double first = NAN;
-    double last = NAN;
+    double first = (double)NAN;
+    double last = (double)NAN;
     bool prev = false;
     for (int k = 0; k < p->n; k++) {
         const geo *g = &p->g[k];

@@ -46,12 +46,12 @@ static bmd_flight_summary fly(solver *s, double kick, double cutoff)
                             s->aim->launch_h_m, &g, &s->o, &s->tr);
     bmd_flight_summary r = s->tr.sum;
     if (st == BMD_ERR_UNREACHABLE) {
-        r.range_m = INFINITY;
-        r.apogee_m = INFINITY;
+        r.range_m = (double)INFINITY;
+        r.apogee_m = (double)INFINITY;
     } else if (st != BMD_OK) {
         s->hard_error = st;
-        r.range_m = NAN;
-        r.apogee_m = NAN;
+        r.range_m = (double)NAN;
+        r.apogee_m = (double)NAN;
     }
     return r;
 }
@@ -71,7 +71,7 @@ static double illinois(solver *s, scalar_fn f, void *ctx, double a, double fa, d
             x = 0.5 * (a + b);
         fx = f(s, x, ctx);
         if (s->hard_error)
-            return NAN;
+            return (double)NAN;
         if (fabs(fx) <= ftol || fabs(b - a) <= xtol)
             return x;
         if ((fx > 0.0) == (fb > 0.0)) {
@@ -95,7 +95,7 @@ static double illinois(solver *s, scalar_fn f, void *ctx, double a, double fa, d
 static double range_full_err(solver *s, double kick, void *ctx)
 {
     (void)ctx;
-    double r = fly(s, kick, INFINITY).range_m;
+    double r = fly(s, kick, (double)INFINITY).range_m;
     return (isinf(r) ? 1e12 : r) - s->range_goal;
 }
 
@@ -119,7 +119,7 @@ static double cutoff_for_range(solver *s, double kick, double *apogee)
     /* A full burn that lands within 1 m of the goal (a kick found as a root of the full-burn
      * range) is the solution itself. */
     if (s->hard_error || fb < -1.0)
-        return NAN;
+        return (double)NAN;
     if (fb <= 1.0) {
         if (apogee)
             *apogee = s->tr.sum.apogee_m;
@@ -134,7 +134,7 @@ static double cutoff_for_range(solver *s, double kick, double *apogee)
         fa = range_cut_err(s, a, &c);
     }
     if (s->hard_error)
-        return NAN;
+        return (double)NAN;
     if (fa > 0.0)
         return -1.0;
     double t = illinois(s, range_cut_err, &c, a, fa, s->t_burn, fb, 1e-7, 0.2);
@@ -146,7 +146,10 @@ static double cutoff_for_range(solver *s, double kick, double *apogee)
     return t;
 }
 
-static double neg_range_full(solver *s, double kick) { return -fly(s, kick, INFINITY).range_m; }
+static double neg_range_full(solver *s, double kick)
+{
+    return -fly(s, kick, (double)INFINITY).range_m;
+}
 
 /* Golden-section minimum of fn over [a, b] (Kiefer 1953), to a kick tolerance. */
 typedef double (*min_fn)(solver *s, double x);
@@ -184,14 +187,14 @@ static double kick_of_max_range(solver *s, double *max_range)
 {
     const int n = 24;
     double best_k = KICK_LO;
-    double best_r = -INFINITY;
+    double best_r = -(double)INFINITY;
     int best_i = 0;
     double ks[24];
     for (int i = 0; i < n; i++) {
         ks[i] = KICK_LO + (KICK_HI - KICK_LO) * (double)i / (n - 1);
         double r = -neg_range_full(s, ks[i]);
         if (s->hard_error)
-            return NAN;
+            return (double)NAN;
         if (isfinite(r) && r > best_r) {
             best_r = r;
             best_k = ks[i];
@@ -227,7 +230,7 @@ static double apogee_err(solver *s, double kick, void *ctx)
     double apo = 0.0;
     c->cutoff = cutoff_for_range(s, kick, &apo);
     if (isnan(c->cutoff) || c->cutoff < 0.0)
-        return NAN;
+        return (double)NAN;
     return apo - c->goal;
 }
 
@@ -260,7 +263,7 @@ static bmd_status solve_inner(solver *s, bmd_aim_result *res)
     if (aim->shape != BMD_SHAPE_MIN_ENERGY && !want_apogee) {
         bool lofted = aim->shape == BMD_SHAPE_LOFTED;
         g->kick_rad = lofted ? k_a : k_b;
-        g->cutoff_s = INFINITY;
+        g->cutoff_s = (double)INFINITY;
         /* Even the steepest (flattest) kick overshoots with every stage burnt: keep that kick
          * and end the burn early. */
         if ((lofted && f_lo > 0.0) || (!lofted && f_hi > 0.0)) {
@@ -325,7 +328,7 @@ bmd_status bmd_target(const bmd_vehicle *v, const bmd_aim *aim, const bmd_flight
                       bmd_aim_result *res, bmd_trajectory *tr)
 {
     memset(res, 0, sizeof *res);
-    res->miss_m = NAN;
+    res->miss_m = (double)NAN;
     if (bmd_vehicle_check(v, res->why, sizeof res->why) != BMD_OK)
         return BMD_ERR_ARG;
     double az_t = 0.0;
@@ -442,7 +445,7 @@ bmd_status bmd_max_range(const bmd_vehicle *v, double lat_rad, double lon_rad, d
         return s.hard_error;
     res->guidance.azimuth_rad = azimuth_rad;
     res->guidance.kick_rad = k;
-    res->guidance.cutoff_s = INFINITY;
+    res->guidance.cutoff_s = (double)INFINITY;
     res->max_range_m = rmax;
     res->miss_m = 0.0;
     return bmd_fly(v, lat_rad, lon_rad, h_m, &res->guidance, o, tr);

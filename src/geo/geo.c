@@ -379,8 +379,8 @@ static bmd_status load_feature(const cJSON *f, int idx, bmd_load_error *err, bmd
     if (st != BMD_OK)
         return st;
     c->ring_start[n_rings] = (int)pi;
-    c->lat_min_rad = c->lon_min_rad = INFINITY;
-    c->lat_max_rad = c->lon_max_rad = -INFINITY;
+    c->lat_min_rad = c->lon_min_rad = (double)INFINITY;
+    c->lat_max_rad = c->lon_max_rad = -(double)INFINITY;
     for (long k = 0; k < pi; k++) {
         c->lat_min_rad = fmin(c->lat_min_rad, c->lat_rad[k]);
         c->lat_max_rad = fmax(c->lat_max_rad, c->lat_rad[k]);
@@ -547,7 +547,7 @@ double bmd_geo_country_area_m2(const bmd_geo_country *c)
         if (!lat || !lon) {
             free(lat);
             free(lon);
-            return NAN;
+            return (double)NAN;
         }
         for (int k = 0; k < n; k++) {
             lat[k] = c->lat_rad[s + k] * RAD2DEG;

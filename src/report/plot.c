@@ -953,7 +953,7 @@ bmd_status bmd_xy_create(const char *title, const char *x_label, const char *y_l
     p->y_label = dup_str(y_label);
     p->width = width_px;
     p->height = height_px;
-    p->x_min = p->x_max = p->y_min = p->y_max = NAN;
+    p->x_min = p->x_max = p->y_min = p->y_max = (double)NAN;
     if ((title && !p->title) || (x_label && !p->x_label) || (y_label && !p->y_label)) {
         bmd_xy_destroy(p);
         return BMD_ERR_NOMEM;
@@ -1052,7 +1052,8 @@ static void xy_render(const void *obj, cairo_t *cr)
     const bmd_xy_plot *p = obj;
     cairo_set_source_rgb(cr, 1.0, 1.0, 1.0);
     cairo_paint(cr);
-    double dx0 = INFINITY, dx1 = -INFINITY, dy0 = INFINITY, dy1 = -INFINITY;
+    double dx0 = (double)INFINITY, dx1 = -(double)INFINITY;
+    double dy0 = (double)INFINITY, dy1 = -(double)INFINITY;
     for (int k = 0; k < p->n; k++) {
         for (int q = 0; q < p->s[k].n; q++) {
             double x = p->s[k].x[q], y = p->s[k].y[q];

@@ -331,8 +331,8 @@ static int simulate(const run *R, int i, const placed *pl, const windows *w, dou
     tl->first_visible_s = w->n ? w->t0[0] : (double)NAN;
     tl->last_visible_s = w->n ? w->t1[w->n - 1] : (double)NAN;
     tl->cued_s = isfinite(t_cue) ? t_cue : (double)NAN;
-    tl->first_detection_s = NAN;
-    tl->track_confirmed_s = NAN;
+    tl->first_detection_s = (double)NAN;
+    tl->track_confirmed_s = (double)NAN;
     tl->n_dwells = 0;
     tl->n_detections = 0;
     if (w->n == 0)
@@ -659,7 +659,7 @@ bmd_status bmd_track_run(const bmd_trajectory *threat, const bmd_signature *sig,
         }
         u->impact = pred;
         u->impact_made_s = last_impact_t;
-        u->impact_error_m = NAN;
+        u->impact_error_m = (double)NAN;
         if (pred.valid)
             bmd_geodesic_inverse(&threat->earth, pred.lat_rad, pred.lon_rad,
                                  threat->sum.impact_lat_rad, threat->sum.impact_lon_rad,
