@@ -612,6 +612,21 @@ int cmd_engage(int argc, char **argv)
             if (t->asset >= 0)
                 printf(" at %s", sc.assets[t->asset].name);
             printf(" (impact %.0f s): detected %s, tracked %s\n", t->impact_s, det, trk);
+            /* Each radar's own times (the threat's are their least). */
+            const bmd_raid_sensor_times *rt = NULL;
+            int nr = bmd_raid_threat_sensors(raid, i, &rt);
+            for (int k = 0; k < nr && k < sc.n_sensors; k++) {
+                printf("%s%s ", k ? "; " : "    radars: ", sc.radars[k].id);
+                if (!isfinite(rt[k].first_detection_s))
+                    printf("never detects it");
+                else if (!isfinite(rt[k].track_confirmed_s))
+                    printf("detects %.1f s, no track", rt[k].first_detection_s);
+                else
+                    printf("detects %.1f s, tracks %.1f s", rt[k].first_detection_s,
+                           rt[k].track_confirmed_s);
+            }
+            if (nr > 0)
+                printf("\n");
             for (int k = 0; k < res.n_shots; k++) {
                 const bmd_shot *sh = &res.shots[k];
                 if (sh->threat != i)

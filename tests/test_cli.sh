@@ -241,6 +241,37 @@ PY
 "$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format json >"$tmp/e1.json" 2>/dev/null
 "$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format json >"$tmp/e2.json" 2>/dev/null
 cmp -s "$tmp/e1.json" "$tmp/e2.json" && ok || bad "engage not reproducible for a seed"
+# The text output's radar lines: per threat each radar's times as the JSON has them, the
+# threat's detected and tracked times their least.
+"$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --seed 4 --format text >"$tmp/e1.txt" 2>/dev/null
+/usr/bin/python3 - "$tmp/e1.json" "$tmp/e1.txt" <<'PY' && ok || bad "engage text: the radars' times"
+import json, re, sys
+threats = json.load(open(sys.argv[1]))["threats"]
+lines = open(sys.argv[2]).read().splitlines()
+heads = [k for k, l in enumerate(lines) if re.match(r"threat \d+ ", l)]
+assert len(heads) == len(threats), (len(heads), len(threats))
+for k, t in zip(heads, threats):
+    det = re.search(r"detected ([0-9.]+) s, tracked ([0-9.]+) s", lines[k])
+    radars = lines[k + 1]
+    assert radars.startswith("    radars: "), radars
+    parts = radars[len("    radars: "):].split("; ")
+    assert len(parts) == len(t["sensors"]), (parts, t["sensors"])
+    dets, trks = [], []
+    for p, s in zip(parts, t["sensors"]):
+        name, rest = p.split(" ", 1)
+        assert name == s["sensor"], (name, s)
+        if s["first_detection_s"] is None:
+            assert rest == "never detects it", rest
+            continue
+        m = re.match(r"detects ([0-9.]+) s(?:, tracks ([0-9.]+) s|, no track)$", rest)
+        assert m and abs(float(m.group(1)) - s["first_detection_s"]) < 0.051, (rest, s)
+        dets.append(float(m.group(1)))
+        if s["track_confirmed_s"] is not None:
+            assert abs(float(m.group(2)) - s["track_confirmed_s"]) < 0.051, (rest, s)
+            trks.append(float(m.group(2)))
+    if det:
+        assert float(det.group(1)) == min(dets) and float(det.group(2)) == min(trks), (lines[k], radars)
+PY
 "$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --runs 3001 --threads 1 --format json >"$tmp/m1.json" 2>/dev/null
 "$B" engage "$BMDSIM_DATA/../scenarios/phase1-iran-raid.yaml" --runs 3001 --threads 3 --format json >"$tmp/m3.json" 2>/dev/null
 cmp -s "$tmp/m1.json" "$tmp/m3.json" && ok || bad "engage Monte Carlo depends on the thread count"
