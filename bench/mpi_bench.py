@@ -9,7 +9,8 @@ Measures runs per second of `bmdsim engage SCENARIO --runs R` in three layouts: 
 thread, 2 ranks x 1 thread (mpirun -np 2) and 1 rank x 2 threads, and the scaling efficiency
 from 1 to 2 ranks (throughput ratio / 2). The Monte Carlo alone is timed: each layout is run with
 --runs R and with --runs 1 (start, loading, raid preparation: the same work on every rank), and
-the throughput is (R - 1) / (t_R - t_1), the median over K repeats. Also the peak resident memory
+the throughput is (R - 1) / (t_R - t_1), the median over K repeats (the layouts take turns
+within each repeat, so that a drift of the machine's speed falls on all of them alike). Also the peak resident memory
 of the largest process at R and 4R runs (flat in the number of runs: the counts are summed chunk
 by chunk). Every 2-rank output is checked to be byte-identical to the 1-process one.
 
@@ -142,22 +143,29 @@ def main():
     def measure(what, unit, small, big, work):
         """Per layout, the median over the repeats of work / (t(big) - t(small)): the work alone,
         the start and the preparation (the same in both commands) subtracted; every output
-        checked against the first layout's."""
-        rows, reference = [], None
-        for name, ranks, threads in layouts:
-            rates, walls = [], []
-            for _ in range(repeats):
+        checked against the first layout's. The layouts take turns within each repeat, so that a
+        drift of the machine's speed (a virtual machine's is 20% or more) falls on all alike."""
+        rates = {name: [] for name, _r, _t in layouts}
+        walls = {name: [] for name, _r, _t in layouts}
+        prep = {}
+        reference = None
+        for _ in range(repeats):
+            for name, ranks, threads in layouts:
                 t1, _out = timed(small(ranks, threads))
                 tn, out = timed(big(ranks, threads))
                 if reference is None:
                     reference = out
                 elif out != reference:
                     fail(1, "%s, %s: the output differs from %s's" % (what, name, layouts[0][0]))
-                rates.append(work / max(tn - t1, 1e-9))
-                walls.append(tn)
+                rates[name].append(work / max(tn - t1, 1e-9))
+                walls[name].append(tn)
+                prep[name] = t1
+        rows = []
+        for name, ranks, threads in layouts:
             row = {"layout": name, "ranks": ranks, "threads_per_rank": threads,
-                   unit + "_per_s": statistics.median(rates), unit + "_per_s_all": rates,
-                   "wall_s": statistics.median(walls), "start_and_prepare_s": t1}
+                   unit + "_per_s": statistics.median(rates[name]),
+                   unit + "_per_s_all": rates[name],
+                   "wall_s": statistics.median(walls[name]), "start_and_prepare_s": prep[name]}
             rows.append(row)
             print("  %-6s %-20s %10.1f %s/s  (wall %.2f s)" %
                   (what, name, row[unit + "_per_s"], unit, row["wall_s"]), file=sys.stderr)
