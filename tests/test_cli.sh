@@ -3,29 +3,9 @@
 # stderr naming what was wrong, a non-zero exit, no NaN anywhere, and no half-written file.
 set -u
 B=${BMDSIM:-build/bmdsim}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
-# A non-finite number as printed by C or JSON writers, as a whole word.
-NONFINITE='(^|[^A-Za-z])-?(nan|NaN|NAN|inf|Inf|INF|infinity|Infinity)([^A-Za-z]|$)'
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect_fail CODE NEEDLE ARGS...: exit status CODE, stderr one line containing NEEDLE, no stdout.
-expect_fail() {
-  local code=$1 needle=$2
-  shift 2
-  "$B" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "bmdsim $* exited $rc, wanted $code: $(cat "$tmp/err")"; return; fi
-  if ! grep -qF -- "$needle" "$tmp/err"; then bad "bmdsim $*: stderr lacks '$needle': $(cat "$tmp/err")"; return; fi
-  if [ "$(wc -l <"$tmp/err")" -ne 1 ]; then bad "bmdsim $*: stderr is not one line: $(cat "$tmp/err")"; return; fi
-  if [ -s "$tmp/out" ]; then bad "bmdsim $*: printed to stdout on failure"; return; fi
-  ok
-}
 
 # expect_json ARGS... -- KEY...: exit 0, valid JSON with each KEY, no NaN/Infinity text.
 expect_json() {

@@ -14,23 +14,7 @@ SCN=${BMDSIM_SCENARIOS:-$(dirname "$0")/../scenarios}
 P1="$SCN/phase1-iran-raid.yaml"   # small and quick: four threats, one ship
 P2="$SCN/epaa-phase2-2015.yaml"   # a leak probability of about 0.77: a real stopping rule
 PY=/usr/bin/python3
-pass=0
-fail=0
-tmp=$(mktemp -d)
-child=
-cleanup() {
-  if [ -n "$child" ]; then
-    pkill -9 -P "$child" 2>/dev/null
-    kill -9 "$child" 2>/dev/null
-    wait "$child" 2>/dev/null
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-T0=$(date +%s%N)
-section() { echo "[$((($(date +%s%N) - T0) / 1000000)) ms] $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # OpenMPI on one machine, as root in CI: the shared-memory transport between ranks (no network
 # probing), no single-copy mechanism (a container may forbid the process_vm_readv it uses), more

@@ -11,33 +11,7 @@ DATA=${BMDSIM_DATA:-$(dirname "$0")/../data}
 P4="$SCN/phase4-russian-icbms.yaml"   # 3 sites, 18 Russian ICBM base-target pairs
 P1="$SCN/phase1-iran-raid.yaml"       # a raid of four threats
 PY=/usr/bin/python3
-pass=0
-fail=0
-tmp=$(mktemp -d)
-child=
-cleanup() {
-  if [ -n "$child" ]; then kill -9 "$child" 2>/dev/null; wait "$child" 2>/dev/null; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-NONFINITE='(^|[^A-Za-z])-?(nan|NaN|NAN|inf|Inf|INF|infinity|Infinity)([^A-Za-z]|$)'
-T0=$(date +%s%N)
-section() { echo "[$((($(date +%s%N) - T0) / 1000000)) ms] $*"; }
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect_fail CODE NEEDLE ARGS...: exit status CODE, one line on stderr containing NEEDLE, no stdout.
-expect_fail() {
-  local code=$1 needle=$2
-  shift 2
-  "$B" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "bmdsim $* exited $rc, wanted $code: $(cat "$tmp/err")"; return; fi
-  if ! grep -qF -- "$needle" "$tmp/err"; then bad "bmdsim $*: stderr lacks '$needle': $(cat "$tmp/err")"; return; fi
-  if [ "$(wc -l <"$tmp/err")" -ne 1 ]; then bad "bmdsim $*: stderr is not one line: $(cat "$tmp/err")"; return; fi
-  if [ -s "$tmp/out" ]; then bad "bmdsim $*: printed to stdout on failure"; return; fi
-  ok
-}
+. "$(dirname "$0")/lib.sh"
 
 section "bad input"
 "$B" sweep --help | grep -q "burnout-speed-km-s" && ok || bad "sweep --help"
