@@ -206,17 +206,32 @@ typedef struct gu_ctx {
     const bmd_scenario *s;
     an_result *r;
     const int *todo;
+    const bmd_dist *dist;
 } gu_ctx;
 
-static bmd_status gu_task(void *vctx, int i)
+/* Task j: this process's j-th site of the list todo. */
+static bmd_status gu_task(void *vctx, int j)
 {
     gu_ctx *c = vctx;
     const bmd_scenario *s = c->s;
-    int k = c->todo[i];
+    int k = c->todo[bmd_dist_item(c->dist, j)];
     return bmd_guarantee_site(c->cat, s->analyses.gu.interceptor, s->sites[k].lat_rad,
                               s->sites[k].lon_rad, s->sites[k].h_m, c->r->fm.threats,
                               c->r->fm.n_threats, s->analyses.gu.cue, s->analyses.cue_defs,
                               s->seed, &c->r->gu[k]);
+}
+
+/* A site's guarantee as the processes exchange it (a plain struct of numbers). */
+static void gu_pack(void *vctx, int i, void *rec)
+{
+    const gu_ctx *c = vctx;
+    memcpy(rec, &c->r->gu[c->todo[i]], sizeof(bmd_gu_site));
+}
+
+static void gu_unpack(void *vctx, int i, const void *rec)
+{
+    gu_ctx *c = vctx;
+    memcpy(&c->r->gu[c->todo[i]], rec, sizeof(bmd_gu_site));
 }
 
 /* Share of NATO Europe defended and capitals covered, for one map. */
@@ -297,6 +312,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
         dopt.region = a->da.region;
         dopt.threads = o->threads;
         dopt.seed = s->seed;
+        dopt.dist = o->dist;
         for (int k = 0; k < a->da.n_launch_areas; k++) {
             an_da *d = &r->da[r->n_da];
             d->launch = a->da.launch_areas[k];
@@ -374,13 +390,21 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
             if (!found)
                 todo[n_todo++] = k;
         }
-        gu_ctx gc = {cat, s, r, todo};
-        int failed = -1;
-        bmd_status st = bmd_parallel_for(n_todo, o->threads, gu_task, &gc, &failed);
+        /* The sites shared among the processes (o->dist), each site's search on one. */
+        gu_ctx gc = {cat, s, r, todo, o->dist};
+        int f = -1;
+        bmd_status st = bmd_parallel_for(bmd_dist_count(o->dist, n_todo), o->threads, gu_task,
+                                         &gc, &f);
+        long failed = st == BMD_OK ? -1 : bmd_dist_item(o->dist, f);
+        st = bmd_dist_exchange(o->dist, n_todo, st, &failed, sizeof(bmd_gu_site), gu_pack,
+                               gu_unpack, &gc);
         if (st != BMD_OK) {
             prog_done();
-            cli_error(C, "%s: guarantees for %s: %s", s->name, s->sites[todo[failed]].name,
-                      bmd_status_str(st));
+            if (failed >= 0)
+                cli_error(C, "%s: guarantees for %s: %s", s->name, s->sites[todo[failed]].name,
+                          bmd_status_str(st));
+            else
+                cli_error(C, "%s: guarantees: %s", s->name, bmd_status_str(st));
             return EXIT_INTERNAL;
         }
         for (int i = 0; o->cache && i < n_todo && o->cache->n_gu < AN_CACHE_GU; i++) {
@@ -395,10 +419,10 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
             char why[200];
             double step = fmax(a->gu.grid_deg, o->min_grid_deg) * BMD_DEG;
             prog_unit(map_cells(&a->gu.region, step), "cells");
-            st = bmd_guarantee_map(
+            st = bmd_guarantee_map_dist(
                 cat, a->gu.interceptor, a->gu.burnout_speed_m_s, r->fm.threats, r->fm.n_threats,
-                a->gu.cue, a->cue_defs, step, &a->gu.region, s->seed, o->threads, prog_update, label,
-                &r->gu_map, why, sizeof why);
+                a->gu.cue, a->cue_defs, step, &a->gu.region, s->seed, o->threads, o->dist,
+                prog_update, label, &r->gu_map, why, sizeof why);
             if (st != BMD_OK) {
                 prog_done();
                 cli_error(C, "%s: %s", s->name, why);

@@ -85,6 +85,7 @@ typedef struct an_opts {
     an_cache *cache;             /* shared between the scenarios of a run (may be NULL) */
     long raid_runs;              /* play the scenario's raid: run 0 and this many Monte Carlo
                                   * runs (0: not played) */
+    const bmd_dist *dist;        /* the processes sharing the grids (NULL: this one alone) */
 } an_opts;
 
 /* Run the scenario's analyses. Prints its own errors; returns an exit code. */

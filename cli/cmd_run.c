@@ -14,6 +14,7 @@
 #include "bmd/parallel.h"
 #include "bmd/plot.h"
 #include "cli.h"
+#include "ranks.h"
 #include "report.h"
 
 static const char help[] =
@@ -255,7 +256,21 @@ static int run_one(const char *C, bmd_catalog *cat, const char *path, const an_o
     an_opts o = *ao;
     o.label = s->name;
     an_result r;
-    int rc = an_run(C, cat, s, &o, &r);
+    int rc;
+    /* A test's fault (tests/test_mpi.sh): BMDSIM_TEST_FAIL_RANK=R makes rank R fail here alone,
+     * as out of memory would, while the others go on into the analyses' shared grids. */
+    const char *tf = getenv("BMDSIM_TEST_FAIL_RANK");
+    if (tf && *tf && atoi(tf) == ranks_rank() && ranks_size() > 1) {
+        cli_error(C, "%s: failing here for a test (BMDSIM_TEST_FAIL_RANK)", s->name);
+        memset(&r, 0, sizeof r);
+        rc = EXIT_INTERNAL;
+    } else {
+        rc = an_run(C, cat, s, &o, &r);
+    }
+    /* Under MPI every rank has run the analyses (their grids shared: ranks_dist); they agree
+     * before rank 0 alone writes (dir is NULL on the others). */
+    if (!ranks_failed())
+        rc = ranks_agree(C, rc);
     if (rc == EXIT_OK) {
         if (text) {
             an_text(&r);
@@ -318,19 +333,28 @@ static int run_main(int argc, char **argv)
     }
     if (opt_has(&o, "no-guarantee-map"))
         ao.guarantee_map = false;
-    const char *dir = opt_get(&o, "out");
+    /* Under MPI (mpirun -np N bmdsim run ...) every rank runs the analyses, their grids shared
+     * among the ranks (docs/mpi.md), and rank 0 alone writes --out: dir is NULL on the others.
+     * Each step that one rank alone may fail is followed by an agreement (ranks.h). */
+    ao.dist = ranks_dist();
+    const char *dir = ranks_rank() == 0 ? opt_get(&o, "out") : NULL;
     char tmp[2048] = "";
     if (o.n_pos == 1) {
         /* A scenario file. */
         bmd_catalog *cat = cli_catalog(C);
-        if (!cat)
-            return EXIT_USAGE;
-        if (dir && !out_dir_begin(C, dir, tmp, sizeof tmp)) {
+        int rc = cat ? EXIT_OK : EXIT_USAGE;
+        bool began = rc == EXIT_OK && dir && out_dir_begin(C, dir, tmp, sizeof tmp);
+        if (rc == EXIT_OK && dir && !began)
+            rc = EXIT_USAGE;
+        rc = ranks_agree(C, rc);
+        if (rc != EXIT_OK) {
+            if (began)
+                out_dir_abort(tmp);
             bmd_catalog_free(cat);
-            return EXIT_USAGE;
+            return rc;
         }
         cJSON *arr = dir ? cJSON_CreateArray() : NULL;
-        int rc = run_one(C, cat, o.pos[0], &ao, json, !json, dir ? tmp : NULL, arr);
+        rc = run_one(C, cat, o.pos[0], &ao, json, !json, dir ? tmp : NULL, arr);
         if (rc == EXIT_OK && dir) {
             cJSON *root = cJSON_CreateObject();
             cJSON_AddStringToObject(root, "bmdsim_version", BMD_VERSION);
@@ -356,17 +380,23 @@ static int run_main(int argc, char **argv)
         }
         cJSON_Delete(arr);
         bmd_catalog_free(cat);
-        return rc;
+        /* Rank 0's writing, the last step one rank alone may fail. */
+        return ranks_failed() ? rc : ranks_agree(C, rc);
     }
     bmd_catalog *cat = cli_catalog(C);
-    if (!cat)
+    if (ranks_agree(C, cat ? EXIT_OK : EXIT_USAGE) != EXIT_OK) {
+        bmd_catalog_free(cat);
         return EXIT_USAGE;
+    }
     if (ao.min_grid_deg < 1.0)
         ao.min_grid_deg = 1.0;
     if (!opt_has(&o, "no-guarantee-map"))
         ao.guarantee_map = false; /* the built-in run: thresholds per site, no map */
     ao.raid_runs = 0;             /* and no raids: bmdsim engage or run SCENARIO plays them */
-    if (dir && !out_dir_begin(C, dir, tmp, sizeof tmp)) {
+    bool began = dir && out_dir_begin(C, dir, tmp, sizeof tmp);
+    if (ranks_agree(C, dir && !began ? EXIT_USAGE : EXIT_OK) != EXIT_OK) {
+        if (began)
+            out_dir_abort(tmp);
         bmd_catalog_free(cat);
         return EXIT_USAGE;
     }
@@ -399,15 +429,19 @@ static int run_main(int argc, char **argv)
         if (dir)
             out_dir_abort(tmp);
         bmd_catalog_free(cat);
-        return rc;
+        /* A failure of rank 0's mkdir or writing: the other ranks are at their next agreement
+         * (a failure the ranks agreed on ends them all already). */
+        return ranks_failed() ? rc : ranks_agree(C, rc);
     }
     /* The threats of the dispute and the 2011 sensors. */
     outcome *out = calloc(N_THREATS, sizeof *out);
     if (!out) {
         cJSON_Delete(parr);
+        if (dir)
+            out_dir_abort(tmp);
         bmd_catalog_free(cat);
         cli_error(C, "out of memory");
-        return EXIT_INTERNAL;
+        return ranks_agree(C, EXIT_INTERNAL);
     }
     thr_ctx tc;
     memset(&tc, 0, sizeof tc);
@@ -496,7 +530,7 @@ static int run_main(int argc, char **argv)
         bmd_traj_free(&out[i].tr);
     free(out);
     bmd_catalog_free(cat);
-    return rc;
+    return ranks_agree(C, rc);
 }
 
 int cmd_run(int argc, char **argv)

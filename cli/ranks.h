@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "bmd/parallel.h"
+
 /* Start MPI when launched by an MPI launcher (or BMDSIM_MPI=1); otherwise one rank. Returns false
  * (the error printed) when MPI was wanted and could not start. */
 bool ranks_init(int *argc, char ***argv);
@@ -57,7 +59,21 @@ void ranks_gather(const void *mine, size_t bytes, void *out);
 
 /* Agree on an exit status: every rank gives its own (0: ok) and gets the first non-zero one in
  * rank order, or 0. When rank 0's is 0 and another rank's is not, rank 0 says which rank failed
- * (that rank's own message was silenced). */
+ * (that rank's own message was silenced).
+ *
+ * It is the same collective as a library loop's agreement (ranks_dist's agree), so a rank that
+ * failed outside a distributed loop and calls ranks_agree meets the others in that loop's
+ * agreement: they receive BMD_ERR_PEER from the loop, and it the exit status 1 (or the others'
+ * failure). Either way every rank has seen the failure (ranks_failed), and none calls another
+ * collective. */
 int ranks_agree(const char *cmd, int status);
+
+/* Whether an agreement (ranks_agree or a distributed loop's) has reported a failure to every
+ * rank: then the command ends without another collective call. false with one rank. */
+bool ranks_failed(void);
+
+/* The ranks as the library's bmd_dist (its grid loops share their items among them: bmdsim
+ * run's defended areas and guarantees map); NULL with one rank. */
+const bmd_dist *ranks_dist(void);
 
 #endif

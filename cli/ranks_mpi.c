@@ -7,6 +7,7 @@
  * with its share sleeps until the others are, where a blocking MPI call would poll at full speed
  * and take a processor from the ranks and threads still working on the same machine. */
 #define _POSIX_C_SOURCE 200809L
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,33 +200,156 @@ void ranks_gather(const void *mine, size_t bytes, void *out)
     }
 }
 
+/* Every agreement (ranks_agree, a distributed loop's) is this one collective, so a rank that
+ * failed outside a loop and one still in the loop meet in the same call: each rank gives a vote
+ * and receives every rank's. */
+typedef struct vote {
+    int origin;  /* VOTE_EXIT: ranks_agree (code: an exit status); VOTE_LOOP: a loop (code: a
+                  * bmd_status) */
+    int code;    /* 0: ok */
+    int item;    /* a loop's first failed item (-1: none, or before any item) */
+} vote;
+enum { VOTE_EXIT = 1, VOTE_LOOP = 2 };
+
+static bool failed_seen = false;
+
+/* Every rank's vote, in rank order, into all (size votes; the table is made once, at the first
+ * agreement... and kept: a failure to make it ends the job, every rank alike cannot be told). */
+static void vote_all(const vote *mine, vote *all)
+{
+    MPI_Request req;
+    MPI_Iallgather(mine, 3, MPI_INT, all, 3, MPI_INT, MPI_COMM_WORLD, &req);
+    wait_for(&req);
+}
+
+static vote *vote_table(void)
+{
+    static vote *all = NULL;
+    if (!all) {
+        all = malloc((size_t)size * sizeof *all);
+        if (!all) {
+            fprintf(stderr, "bmdsim: rank %d: out of memory agreeing with the other ranks\n", rank);
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        }
+    }
+    return all;
+}
+
 int ranks_agree(const char *cmd, int status)
 {
     if (size == 1)
         return status;
-    int *all = malloc((size_t)size * sizeof *all);
-    if (!all) {
-        /* Without the table, the most any rank says still ends every rank alike. */
-        int worst = status;
-        MPI_Request req;
-        MPI_Iallreduce(MPI_IN_PLACE, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD, &req);
-        wait_for(&req);
-        return worst;
-    }
-    MPI_Request req;
-    MPI_Iallgather(&status, 1, MPI_INT, all, 1, MPI_INT, MPI_COMM_WORLD, &req);
-    wait_for(&req);
+    vote mine = {VOTE_EXIT, status, -1};
+    vote *all = vote_table();
+    vote_all(&mine, all);
     int out = 0;
     int who = -1;
     for (int i = 0; i < size && out == 0; i++) {
-        if (all[i] != 0) {
-            out = all[i];
+        if (all[i].code != 0) {
+            /* A rank's failed loop (it ends with status 1, after saying why on rank 0). */
+            out = all[i].origin == VOTE_EXIT ? all[i].code : EXIT_INTERNAL;
             who = i;
         }
     }
-    free(all);
+    if (out != 0)
+        failed_seen = true;
     if (rank == 0 && status == 0 && out != 0)
         cli_error(cmd, "rank %d of %d failed (exit status %d; its own message is not shown: run "
                   "it again with one process to see it)", who, size, out);
     return out;
+}
+
+bool ranks_failed(void)
+{
+    return failed_seen;
+}
+
+/* bmd_dist's agree: the failure of the lowest item over the ranks (a failure before any item,
+ * -1, first; the lower rank on a tie), or BMD_ERR_PEER when a rank failed outside the loop. */
+static bmd_status dist_agree(void *ctx, bmd_status st, long *failed)
+{
+    (void)ctx;
+    vote mine = {VOTE_LOOP, (int)st, st == BMD_OK ? -1 : (int)*failed};
+    vote *all = vote_table();
+    vote_all(&mine, all);
+    int best = -1;
+    for (int i = 0; i < size; i++) {
+        if (all[i].code == 0)
+            continue;
+        if (all[i].origin == VOTE_EXIT) {
+            failed_seen = true;
+            *failed = -1;
+            if (rank == 0)
+                cli_error(NULL, "rank %d of %d failed (exit status %d; its own message is not "
+                          "shown: run it again with one process to see it)", i, size,
+                          all[i].code);
+            return BMD_ERR_PEER;
+        }
+        if (best < 0 || all[i].item < all[best].item)
+            best = i;
+    }
+    if (best < 0) {
+        *failed = -1;
+        return BMD_OK;
+    }
+    failed_seen = true;
+    *failed = all[best].item;
+    return (bmd_status)all[best].code;
+}
+
+/* bmd_dist's allgather: MPI_Allgatherv when the whole fits MPI's int counts, else each rank's
+ * block broadcast from it in pieces of at most 1 GiB. */
+static bmd_status dist_allgather(void *ctx, const void *mine, const size_t *bytes, void *all)
+{
+    (void)ctx;
+    size_t total = 0;
+    for (int r = 0; r < size; r++)
+        total += bytes[r];
+    unsigned char *out = all;
+    MPI_Request req;
+    if (total <= (size_t)INT_MAX) {
+        int *counts = malloc((size_t)size * 2 * sizeof *counts);
+        long none = -1;
+        if (dist_agree(NULL, counts ? BMD_OK : BMD_ERR_NOMEM, &none) != BMD_OK) {
+            free(counts);
+            return BMD_ERR_NOMEM;
+        }
+        int *displs = counts + size;
+        int at = 0;
+        for (int r = 0; r < size; r++) {
+            counts[r] = (int)bytes[r];
+            displs[r] = at;
+            at += counts[r];
+        }
+        MPI_Iallgatherv(mine, counts[rank], MPI_BYTE, out, counts, displs, MPI_BYTE,
+                        MPI_COMM_WORLD, &req);
+        wait_for(&req);
+        free(counts);
+        return BMD_OK;
+    }
+    for (int r = 0; r < size; r++) {
+        if (r == rank)
+            memcpy(out, mine, bytes[r]);
+        for (size_t left = bytes[r]; left > 0;) {
+            size_t k = left < (size_t)1 << 30 ? left : (size_t)1 << 30;
+            MPI_Ibcast(out, (int)k, MPI_BYTE, r, MPI_COMM_WORLD, &req);
+            wait_for(&req);
+            out += k;
+            left -= k;
+        }
+    }
+    return BMD_OK;
+}
+
+const bmd_dist *ranks_dist(void)
+{
+    static bmd_dist d;
+    if (size == 1)
+        return NULL;
+    d.rank = rank;
+    d.size = size;
+    d.ctx = NULL;
+    d.agree = dist_agree;
+    d.allgather = dist_allgather;
+    return &d;
 }

@@ -9,6 +9,7 @@
  *     the site-independent threat samples give the same windows;
  *   - the guarantees: a site's threshold checked by direct solves just above and below it, and
  *     the safe-zone map's cell at the site agreeing with that threshold. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "bmd/analysis.h"
 #include "bmd/bmd.h"
+#include "sim_dist.h"
 #include "test.h"
 
 static bmd_catalog *cat;
@@ -400,6 +402,65 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
 
 /* Determinism: the defended-area map and the safe-zone map hash to the same bits on 1, 2 and 5
  * threads (each cell is computed by one task, whatever the blocks). */
+/* One simulated process of a distributed map (sim_dist.h): its own whole maps' hashes. */
+typedef struct dm_arg {
+    const bmd_scn_site *sites;
+    bmd_flyout **tab;
+    uint64_t h_da[SIM_MAX], h_gu[SIM_MAX];
+} dm_arg;
+
+static uint64_t da_hash(const bmd_da_map *map)
+{
+    size_t nc = (size_t)map->n_lat * (size_t)map->n_lon;
+    uint64_t h = 1469598103934665603ULL;
+    h = hash_bytes(h, map->cls, nc);
+    h = hash_bytes(h, map->sites, nc * sizeof *map->sites);
+    h = hash_bytes(h, map->margin_s, nc * sizeof *map->margin_s);
+    h = hash_bytes(h, map->flight_s, nc * sizeof *map->flight_s);
+    return h;
+}
+
+static bmd_da_opts dm_opts(void)
+{
+    bmd_da_opts o = bmd_da_default_opts();
+    o.grid_rad = 2.0 * BMD_DEG;
+    o.region.lat_min_rad = 36.0 * BMD_DEG;
+    o.region.lat_max_rad = 48.0 * BMD_DEG;
+    o.region.lon_min_rad = 18.0 * BMD_DEG;
+    o.region.lon_max_rad = 36.0 * BMD_DEG;
+    return o;
+}
+
+static const bmd_scn_region dm_gu_region = {50.0 * BMD_DEG, 56.0 * BMD_DEG, 10.0 * BMD_DEG,
+                                            22.0 * BMD_DEG};
+
+static void dm_proc(const bmd_dist *d, void *varg, int rank)
+{
+    dm_arg *a = varg;
+    const bmd_missile *m = bmd_catalog_find(cat, "sejjil-2");
+    const bmd_missile *im = bmd_catalog_find_interceptor(cat, "sm3-iib");
+    bmd_da_opts o = dm_opts();
+    o.threads = 1 + rank % 2;
+    o.dist = d;
+    bmd_da_map map;
+    char why[200];
+    a->h_da[rank] = 0;
+    if (bmd_defended_area(cat, a->sites, 1, a->tab, m, 38.08 * BMD_DEG, 46.29 * BMD_DEG, &o,
+                          NULL, NULL, &map, why, sizeof why) == BMD_OK) {
+        a->h_da[rank] = da_hash(&map);
+        bmd_da_map_free(&map);
+    }
+    bmd_gu_map gm;
+    a->h_gu[rank] = 0;
+    if (bmd_guarantee_map_dist(cat, im, 4500.0, cases, n_cases, BMD_CUE_IDEAL, NULL,
+                               2.0 * BMD_DEG, &dm_gu_region, 1, 1, d, NULL, NULL, &gm, why,
+                               sizeof why) == BMD_OK) {
+        a->h_gu[rank] = hash_bytes(1469598103934665603ULL, gm.n_engaged,
+                                   (size_t)gm.n_lat * (size_t)gm.n_lon * sizeof *gm.n_engaged);
+        bmd_gu_map_free(&gm);
+    }
+}
+
 static void test_thread_determinism(void)
 {
     bmd_scn_site sites[1] = {site("Deveselu", 44.08, 24.41, "sm3-ib")};
@@ -413,32 +474,21 @@ static void test_thread_determinism(void)
     uint64_t h_da[3];
     uint64_t h_gu[3];
     for (int k = 0; k < 3; k++) {
-        bmd_da_opts o = bmd_da_default_opts();
-        o.grid_rad = 2.0 * BMD_DEG;
-        o.region.lat_min_rad = 36.0 * BMD_DEG;
-        o.region.lat_max_rad = 48.0 * BMD_DEG;
-        o.region.lon_min_rad = 18.0 * BMD_DEG;
-        o.region.lon_max_rad = 36.0 * BMD_DEG;
+        bmd_da_opts o = dm_opts();
         o.threads = threads[k];
         bmd_da_map map;
         char why[200];
         h_da[k] = 0;
         if (bmd_defended_area(cat, sites, 1, tab, m, 38.08 * BMD_DEG, 46.29 * BMD_DEG, &o, NULL,
                               NULL, &map, why, sizeof why) == BMD_OK) {
-            size_t nc = (size_t)map.n_lat * (size_t)map.n_lon;
-            uint64_t h = 1469598103934665603ULL;
-            h = hash_bytes(h, map.cls, nc);
-            h = hash_bytes(h, map.sites, nc * sizeof *map.sites);
-            h = hash_bytes(h, map.margin_s, nc * sizeof *map.margin_s);
-            h = hash_bytes(h, map.flight_s, nc * sizeof *map.flight_s);
-            h_da[k] = h;
+            h_da[k] = da_hash(&map);
             bmd_da_map_free(&map);
         }
-        bmd_scn_region reg = {50.0 * BMD_DEG, 56.0 * BMD_DEG, 10.0 * BMD_DEG, 22.0 * BMD_DEG};
         bmd_gu_map gm;
         h_gu[k] = 0;
         if (bmd_guarantee_map(cat, im, 4500.0, cases, n_cases, BMD_CUE_IDEAL, NULL, 2.0 * BMD_DEG,
-                              &reg, 1, threads[k], NULL, NULL, &gm, why, sizeof why) == BMD_OK) {
+                              &dm_gu_region, 1, threads[k], NULL, NULL, &gm, why,
+                              sizeof why) == BMD_OK) {
             h_gu[k] = hash_bytes(1469598103934665603ULL, gm.n_engaged,
                                  (size_t)gm.n_lat * (size_t)gm.n_lon * sizeof *gm.n_engaged);
             bmd_gu_map_free(&gm);
@@ -448,6 +498,19 @@ static void test_thread_determinism(void)
     ENSURE(h_gu[0] != 0 && h_gu[0] == h_gu[1] && h_gu[0] == h_gu[2]);
     fprintf(stderr, "  defended area %016llx, safe zones %016llx on 1, 2 and 5 threads\n",
             (unsigned long long)h_da[0], (unsigned long long)h_gu[0]);
+    /* Shared among 2 and 3 processes (simulated by threads, sim_dist.h): every process ends
+     * with the same maps, to the bit, and all make the same collective calls. */
+    for (int size = 2; size <= 3; size++) {
+        dm_arg a;
+        memset(&a, 0, sizeof a);
+        a.sites = sites;
+        a.tab = tab;
+        int same = 0;
+        int calls = sim_run(size, dm_proc, &a, &same);
+        ENSURE(same && calls > 0);
+        for (int r = 0; r < size; r++)
+            ENSURE(a.h_da[r] == h_da[0] && a.h_gu[r] == h_gu[0]);
+    }
     bmd_site_tables_free(tab, 1);
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bmdsim engage and sweep under MPI (docs/mpi.md): mpirun -np 2 must print the same bytes as one process,
+# bmdsim engage, sweep and run under MPI (docs/mpi.md): mpirun -np 2 must print the same bytes as one process,
 # with and without a results store (--db; store export), under a stopping rule (--ci-width), and
 # a study killed under one rank count resumes under another with the totals of an uninterrupted
 # run. Also: a singleton (MPI started without mpirun), errors under mpirun (one message, the same
@@ -200,6 +200,45 @@ echo "sweep by 1 process killed after $n cases; resumed by 2 ranks"
 "$B" store export "$tmp/swk1/s.db" >"$tmp/swk1/e.csv" 2>/dev/null
 same "$tmp/sw1.csv" "$tmp/swk1/e.csv" "sweep: 1 process killed, 2 ranks resumed"
 grep -q "16 cases" "$tmp/swk1/o.txt" && ok || bad "sweep resumed by 2 ranks: $(cat "$tmp/swk1/o.txt")"
+
+section "run: the analyses' grids shared among the ranks"
+# The defended areas, the guarantees map and the per-site guarantees are shared among the ranks
+# (docs/mpi.md); the output must be one process's, but for the analyses' wall time.
+nowall() { sed -E 's/"analyses_wall_s":[[:space:]]*[0-9.eE+-]+/"analyses_wall_s":0/' "$1"; }
+R=(run "$P4" --grid-deg 3 --threads 1 --format json)
+"$B" "${R[@]}" >"$tmp/r1.json" 2>"$tmp/err" || bad "run, 1 process: $(cat "$tmp/err")"
+grep -q '"guarantees"' "$tmp/r1.json" && grep -q '"defended_area"' "$tmp/r1.json" && ok || bad "run: no guarantees or defended area in $(head -c 300 "$tmp/r1.json")"
+mpi2 "${R[@]}" >"$tmp/r2.json" 2>"$tmp/err" || bad "run, 2 ranks: $(cat "$tmp/err")"
+[ -s "$tmp/err" ] && bad "run under 2 ranks wrote to stderr: $(cat "$tmp/err")" || ok
+nowall "$tmp/r1.json" >"$tmp/r1n.json"
+nowall "$tmp/r2.json" >"$tmp/r2n.json"
+same "$tmp/r1n.json" "$tmp/r2n.json" "run JSON, 2 ranks"
+"$MPIEXEC" -np 3 "$B" "${R[@]}" >"$tmp/r3.json" 2>"$tmp/err" || bad "run, 3 ranks: $(cat "$tmp/err")"
+nowall "$tmp/r3.json" >"$tmp/r3n.json"
+same "$tmp/r1n.json" "$tmp/r3n.json" "run JSON, 3 ranks"
+# --out: written by rank 0 alone, the same files.
+"$B" run "$P1" --grid-deg 2 --out "$tmp/o1" >/dev/null 2>"$tmp/err" || bad "run --out, 1 process: $(cat "$tmp/err")"
+mpi2 run "$P1" --grid-deg 2 --out "$tmp/o2" >/dev/null 2>"$tmp/err" || bad "run --out, 2 ranks: $(cat "$tmp/err")"
+for f in defended_area_tabriz.csv defended_area_semnan.geojson scenario.czml raid_shots.csv; do
+  same "$tmp/o1/$f" "$tmp/o2/$f" "run --out: $f"
+done
+nowall "$tmp/o1/summary.json" >"$tmp/s1.json"
+nowall "$tmp/o2/summary.json" >"$tmp/s2.json"
+same "$tmp/s1.json" "$tmp/s2.json" "run --out: summary.json"
+[ "$(ls "$tmp/o1" | wc -l)" -eq "$(ls "$tmp/o2" | wc -l)" ] && [ -z "$(ls -d "$tmp"/o2.partial-* 2>/dev/null)" ] && ok || bad "run --out under 2 ranks: $(ls "$tmp")"
+# An --out that exists: one message, exit 2, on every rank.
+mpi2 run "$P1" --grid-deg 2 --out "$tmp/o2" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(grep -c 'it exists and is not an empty directory' "$tmp/err")" -eq 1 ] && ok || bad "run --out existing under mpirun: exit $rc, $(cat "$tmp/err")"
+# A rank that fails alone, outside the shared loops, while the other is inside one: no deadlock;
+# rank 0 says which rank failed and every rank ends with status 1.
+BMDSIM_TEST_FAIL_RANK=1 timeout 120 "$MPIEXEC" -np 2 -x BMDSIM_TEST_FAIL_RANK "$B" "${R[@]}" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "rank 1 of 2 failed (exit status 1" "$tmp/err" && ok || bad "rank 1 failing alone under run: exit $rc, $(cat "$tmp/err")"
+# And rank 0 failing alone, the other inside a loop.
+BMDSIM_TEST_FAIL_RANK=0 timeout 120 "$MPIEXEC" -np 2 -x BMDSIM_TEST_FAIL_RANK "$B" "${R[@]}" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "failing here for a test" "$tmp/err" && ok || bad "rank 0 failing alone under run: exit $rc, $(cat "$tmp/err")"
 
 section "done"
 echo "mpi: $pass passed, $fail failed"

@@ -17,6 +17,7 @@
 
 #include "bmd/catalog.h"
 #include "bmd/intercept.h"
+#include "bmd/parallel.h"
 #include "bmd/scenario.h"
 
 #ifdef __cplusplus
@@ -110,6 +111,8 @@ typedef struct bmd_da_opts {
     const bmd_aimer *aimer;///< the missile's aimer from the launch area toward the region's
                            ///< middle, made by the caller to share it between maps (NULL: made
                            ///< here; bmd_da_aimer makes the same one)
+    const bmd_dist *dist;  ///< the processes that share the cells (NULL: this one alone); every
+                           ///< one of them calls bmd_defended_area alike and gets the whole map
 } bmd_da_opts;
 
 /// Forward radar, 0.5 degrees over 34..72 N, -25..45 E, refine 4, all threads, seed 1.
@@ -227,6 +230,15 @@ bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, doub
                              const bmd_scn_cue_def *cue_defs, double grid_rad, const bmd_scn_region *region, uint64_t seed,
                              int threads, void (*progress)(double share, void *ctx),
                              void *progress_ctx, bmd_gu_map *out, char *why, size_t why_size);
+/// bmd_guarantee_map with its rows shared among the processes of dist (NULL: this one alone):
+/// every one of them calls it alike and gets the whole map.
+bmd_status bmd_guarantee_map_dist(const bmd_catalog *cat, const bmd_missile *im, double speed_m_s,
+                                  const bmd_threat_case *threats, int n_threats, bmd_cue c,
+                                  const bmd_scn_cue_def *cue_defs, double grid_rad,
+                                  const bmd_scn_region *region, uint64_t seed, int threads,
+                                  const bmd_dist *dist, void (*progress)(double share, void *ctx),
+                                  void *progress_ctx, bmd_gu_map *out, char *why,
+                                  size_t why_size);
 void bmd_gu_map_free(bmd_gu_map *m);
 
 #ifdef __cplusplus

@@ -20,7 +20,8 @@ typedef enum bmd_status {
     BMD_ERR_STEP = -8,       ///< the integrator's step fell below its minimum or hit the step limit
     BMD_ERR_UNREACHABLE = -9,///< the target cannot be reached by the vehicle
     BMD_ERR_NONFINITE = -10, ///< a computation produced NaN or infinity
-    BMD_STATUS_COUNT = 11    ///< number of codes; never a status
+    BMD_ERR_PEER = -11,      ///< another process of a distributed run failed (bmd_dist)
+    BMD_STATUS_COUNT = 12    ///< number of codes; never a status
 } bmd_status;
 
 /// A static, human-readable name of the status.

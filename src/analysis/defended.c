@@ -8,7 +8,11 @@
  * first; a block whose four evaluated corners agree in class and in the set of sites engaging
  * is filled from them, any other block has every cell evaluated. Defended regions are large and
  * smooth next to the cells, so this finds the same map at a fraction of the cost; the tests
- * compare it with the exhaustive map (refine 1). */
+ * compare it with the exhaustive map (refine 1).
+ *
+ * Processes (o->dist): each pass's cells are shared among them (bmd_dist_exchange), and every
+ * process receives the whole pass before the next one is chosen, so each chooses the same cells
+ * and ends with the same map. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +37,7 @@ bmd_da_opts bmd_da_default_opts(void)
     o.aim_tol_m = 0.0;
     o.aimer = NULL;
     o.cue_defs = NULL;
+    o.dist = NULL;
     return o;
 }
 
@@ -79,13 +84,14 @@ typedef struct da_ctx {
     const bmd_aimer *aimer;
     bmd_da_map *map;
     const int *cells;     /* the cells of this pass */
+    int j0;               /* this process's first item of the chunk being run */
 } da_ctx;
 
 static bmd_status eval_cell(void *vctx, int k)
 {
     da_ctx *c = vctx;
     bmd_da_map *map = c->map;
-    int cell = c->cells[k];
+    int cell = c->cells[bmd_dist_item(c->o->dist, c->j0 + k)];
     int i = cell / map->n_lon;
     int j = cell % map->n_lon;
     double lat = map->lat0_rad + i * map->step_rad;
@@ -139,21 +145,53 @@ static bmd_status eval_cell(void *vctx, int k)
     return st;
 }
 
-/* Run a pass over the given cells in chunks, reporting progress between chunks. */
+/* A cell's result as the processes of a distributed run exchange it. */
+#define DA_REC 13
+static void da_pack(void *vctx, int k, void *rec)
+{
+    const da_ctx *c = vctx;
+    int cell = c->cells[k];
+    unsigned char *p = rec;
+    p[0] = c->map->cls[cell];
+    memcpy(p + 1, &c->map->sites[cell], 4);
+    memcpy(p + 5, &c->map->margin_s[cell], 4);
+    memcpy(p + 9, &c->map->flight_s[cell], 4);
+}
+
+static void da_unpack(void *vctx, int k, const void *rec)
+{
+    da_ctx *c = vctx;
+    int cell = c->cells[k];
+    const unsigned char *p = rec;
+    c->map->cls[cell] = p[0];
+    memcpy(&c->map->sites[cell], p + 1, 4);
+    memcpy(&c->map->margin_s[cell], p + 5, 4);
+    memcpy(&c->map->flight_s[cell], p + 9, 4);
+}
+
+/* Run a pass over the given cells: this process's share of them (all of them without
+ * o->dist) in chunks, reporting progress between chunks; then, with o->dist, every process
+ * receives the others' cells. */
 static bmd_status run_pass(da_ctx *c, const int *cells, int n, int threads, double done0,
                            double share, void (*progress)(double, void *), void *pctx)
 {
-    int chunk = 64 * bmd_parallel_threads(threads, n > 0 ? n : 1);
-    for (int k0 = 0; k0 < n; k0 += chunk) {
-        int m = n - k0 < chunk ? n - k0 : chunk;
-        c->cells = cells + k0;
-        bmd_status st = bmd_parallel_for(m, threads, eval_cell, c, NULL);
+    const bmd_dist *d = c->o->dist;
+    int mine = bmd_dist_count(d, n);
+    int chunk = 64 * bmd_parallel_threads(threads, mine > 0 ? mine : 1);
+    bmd_status st = BMD_OK;
+    long failed = -1;
+    c->cells = cells;
+    for (int k0 = 0; k0 < mine && st == BMD_OK; k0 += chunk) {
+        int m = mine - k0 < chunk ? mine - k0 : chunk;
+        c->j0 = k0;
+        int f = -1;
+        st = bmd_parallel_for(m, threads, eval_cell, c, &f);
         if (st != BMD_OK)
-            return st;
-        if (progress)
-            progress(done0 + share * (double)(k0 + m) / n, pctx);
+            failed = bmd_dist_item(d, k0 + f);
+        else if (progress)
+            progress(done0 + share * (double)(k0 + m) / mine, pctx);
     }
-    return BMD_OK;
+    return bmd_dist_exchange(d, n, st, &failed, DA_REC, da_pack, da_unpack, c);
 }
 
 /* The lattice of first-pass indices along an axis: 0, r, 2r, ... and n - 1. */
@@ -193,10 +231,14 @@ bmd_status bmd_defended_area(const bmd_catalog *cat, const bmd_scn_site *sites, 
     }
     bmd_aimer *own = NULL;
     bmd_status st = BMD_OK;
+    long none = -1;
     if (!o->aimer) {
         st = bmd_da_aimer(m, lat_rad, lon_rad, g, &own, why, why_size);
-        if (st != BMD_OK)
+        if (st != BMD_OK) {
+            /* With processes, the others hear of it at their first exchange. */
+            bmd_dist_exchange(o->dist, 0, st, &none, 0, NULL, NULL, NULL);
             return st;
+        }
     }
     const bmd_aimer *aimer = o->aimer ? o->aimer : own;
     size_t nc = (size_t)n_lat * (size_t)n_lon;
@@ -215,12 +257,12 @@ bmd_status bmd_defended_area(const bmd_catalog *cat, const bmd_scn_site *sites, 
     int *lj = malloc((size_t)(n_lon + 1) * sizeof *lj);
     if (!out->cls || !out->sites || !out->margin_s || !out->flight_s || !done || !cells || !li ||
         !lj) {
-        st = BMD_ERR_NOMEM;
+        st = bmd_dist_exchange(o->dist, 0, BMD_ERR_NOMEM, &none, 0, NULL, NULL, NULL);
         goto end;
     }
     for (size_t k = 0; k < nc; k++)
         out->margin_s[k] = out->flight_s[k] = NAN;
-    da_ctx c = {cat, sites, n_sites, tables, m, o, aimer, out, NULL};
+    da_ctx c = {cat, sites, n_sites, tables, m, o, aimer, out, NULL, 0};
     int threads = o->threads;
     int r = o->refine;
     int mi = lattice(n_lat, r, li);

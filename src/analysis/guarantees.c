@@ -229,7 +229,8 @@ typedef struct gu_ctx {
     const double *t_min;  /* site-independent cues: per threat */
     bmd_threat_samples *const *smp;
     bmd_gu_map *map;
-    int row0;
+    const bmd_dist *dist;
+    int row0;             /* this process's first row of the chunk being run */
     bool not_scalable;
     int inner_threads;    /* each row's table's fan */
 } gu_ctx;
@@ -238,7 +239,7 @@ static bmd_status gu_row(void *vctx, int r)
 {
     gu_ctx *c = vctx;
     bmd_gu_map *m = c->map;
-    int i = c->row0 + r;
+    int i = bmd_dist_item(c->dist, c->row0 + r);
     double lat = m->lat0_rad + i * m->step_rad;
     bmd_flyout *f0 = NULL;
     bmd_status st = scaled_table(c->im, c->v, lat, m->lon0_rad, 0.0, c->inner_threads, &f0);
@@ -278,12 +279,40 @@ static bmd_status gu_row(void *vctx, int r)
     return st;
 }
 
+/* A row of the map as the processes of a distributed run exchange it. */
+static void gu_pack(void *vctx, int i, void *rec)
+{
+    const gu_ctx *c = vctx;
+    const bmd_gu_map *m = c->map;
+    memcpy(rec, m->n_engaged + (size_t)i * m->n_lon, (size_t)m->n_lon * sizeof *m->n_engaged);
+}
+
+static void gu_unpack(void *vctx, int i, const void *rec)
+{
+    gu_ctx *c = vctx;
+    bmd_gu_map *m = c->map;
+    memcpy(m->n_engaged + (size_t)i * m->n_lon, rec, (size_t)m->n_lon * sizeof *m->n_engaged);
+}
+
 bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, double speed_m_s,
                              const bmd_threat_case *threats, int n_threats, bmd_cue c,
                              const bmd_scn_cue_def *cue_defs, double grid_rad,
                              const bmd_scn_region *g, uint64_t seed,
                              int threads, void (*progress)(double share, void *ctx),
                              void *progress_ctx, bmd_gu_map *out, char *why, size_t why_size)
+{
+    return bmd_guarantee_map_dist(cat, im, speed_m_s, threats, n_threats, c, cue_defs, grid_rad,
+                                  g, seed, threads, NULL, progress, progress_ctx, out, why,
+                                  why_size);
+}
+
+bmd_status bmd_guarantee_map_dist(const bmd_catalog *cat, const bmd_missile *im, double speed_m_s,
+                                  const bmd_threat_case *threats, int n_threats, bmd_cue c,
+                                  const bmd_scn_cue_def *cue_defs, double grid_rad,
+                                  const bmd_scn_region *g, uint64_t seed, int threads,
+                                  const bmd_dist *dist, void (*progress)(double share, void *ctx),
+                                  void *progress_ctx, bmd_gu_map *out, char *why,
+                                  size_t why_size)
 {
     memset(out, 0, sizeof *out);
     if (why && why_size)
@@ -317,23 +346,31 @@ bmd_status bmd_guarantee_map(const bmd_catalog *cat, const bmd_missile *im, doub
     bmd_threat_samples **smp = NULL;
     if (st == BMD_OK)
         st = samples_make(threats, n_threats, &smp);
-    int chunk = 2 * bmd_parallel_threads(threads, n_lat);
-    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, cue_defs, seed, t_min, smp, out, 0,
-                  false, bmd_parallel_inner_threads(threads, chunk < n_lat ? chunk : n_lat)};
-    for (int r0 = 0; st == BMD_OK && r0 < n_lat; r0 += chunk) {
-        int m = n_lat - r0 < chunk ? n_lat - r0 : chunk;
+    /* This process's rows (all of them without dist), in chunks for the progress bar; then
+     * every process receives the others' rows. */
+    int mine = bmd_dist_count(dist, n_lat);
+    int chunk = 2 * bmd_parallel_threads(threads, mine > 0 ? mine : 1);
+    gu_ctx ctx = {cat, im, speed_m_s, threats, n_threats, c, cue_defs, seed, t_min, smp, out, dist,
+                  0, false, bmd_parallel_inner_threads(threads, chunk < mine ? chunk : mine)};
+    long failed = -1;
+    for (int r0 = 0; st == BMD_OK && r0 < mine; r0 += chunk) {
+        int m = mine - r0 < chunk ? mine - r0 : chunk;
         ctx.row0 = r0;
-        int failed = -1;
-        st = bmd_parallel_for(m, threads, gu_row, &ctx, &failed);
-        if (st != BMD_OK && why && why_size)
-            snprintf(why, why_size,
-                     "guarantees map: row at %.2f deg: %s%s", (out->lat0_rad + (r0 + failed) *
-                     grid_rad) / BMD_DEG, bmd_status_str(st),
-                     st == BMD_ERR_RANGE ? " (the interceptor cannot be scaled to that speed)"
-                                         : "");
-        if (progress)
-            progress((double)(r0 + m) / n_lat, progress_ctx);
+        int f = -1;
+        st = bmd_parallel_for(m, threads, gu_row, &ctx, &f);
+        if (st != BMD_OK)
+            failed = bmd_dist_item(dist, r0 + f);
+        else if (progress)
+            progress((double)(r0 + m) / mine, progress_ctx);
     }
+    st = bmd_dist_exchange(dist, n_lat, st, &failed, (size_t)n_lon * sizeof *out->n_engaged,
+                           gu_pack, gu_unpack, &ctx);
+    if (st != BMD_OK && st != BMD_ERR_PEER && failed >= 0 && why && why_size)
+        snprintf(why, why_size, "guarantees map: row at %.2f deg: %s%s",
+                 (out->lat0_rad + (double)failed * grid_rad) / BMD_DEG, bmd_status_str(st),
+                 st == BMD_ERR_RANGE ? " (the interceptor cannot be scaled to that speed)" : "");
+    else if (st != BMD_OK && why && why_size)
+        snprintf(why, why_size, "guarantees map: %s", bmd_status_str(st));
     samples_free(smp, n_threats);
     free(t_min);
     if (st != BMD_OK)

@@ -3,6 +3,8 @@
 #include "bmd/parallel.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 int bmd_parallel_threads(int threads, long n)
@@ -25,23 +27,44 @@ int bmd_parallel_inner_threads(int threads, long n_outer)
     return all / outer > 1 ? all / outer : 1;
 }
 
-typedef struct block {
+/* The loop's shared state. The threads take the next task from one counter (dynamic scheduling:
+ * tasks of unequal cost, say fly-out tables at different burnout speeds, keep every thread busy
+ * to the end, where fixed blocks left one thread with the long tail). Which thread runs a task
+ * does not matter: task i writes only its own outputs. The failure reported is the lowest task
+ * that failed, as with one thread: a thread stops taking tasks above the lowest failure seen, so
+ * every task below the final one runs. */
+typedef struct loop {
     bmd_task_fn fn;
     void *ctx;
-    int i0, i1;
-    int failed;
-    bmd_status st;
-} block;
+    int n;
+    atomic_int next;
+    atomic_int failed;   /* the lowest task that failed so far; n when none */
+    bmd_status st[64];   /* per thread: the status of its lowest failed task */
+    int st_i[64];
+} loop;
 
-static void *run_block(void *arg)
+typedef struct worker {
+    loop *l;
+    int q;
+} worker;
+
+static void *run_worker(void *arg)
 {
-    block *b = arg;
-    for (int i = b->i0; i < b->i1; i++) {
-        bmd_status st = b->fn(b->ctx, i);
-        if (st != BMD_OK) {
-            b->st = st;
-            b->failed = i;
+    worker *w = arg;
+    loop *l = w->l;
+    for (;;) {
+        int i = atomic_fetch_add(&l->next, 1);
+        if (i >= l->n || i > atomic_load(&l->failed))
             break;
+        bmd_status st = l->fn(l->ctx, i);
+        if (st != BMD_OK) {
+            if (l->st_i[w->q] < 0 || i < l->st_i[w->q]) {
+                l->st[w->q] = st;
+                l->st_i[w->q] = i;
+            }
+            int f = atomic_load(&l->failed);
+            while (i < f && !atomic_compare_exchange_weak(&l->failed, &f, i))
+                ;
         }
     }
     return NULL;
@@ -54,36 +77,98 @@ bmd_status bmd_parallel_for(int n, int threads, bmd_task_fn fn, void *ctx, int *
     if (n <= 0)
         return BMD_OK;
     threads = bmd_parallel_threads(threads, n);
-    /* At most 64 threads: their blocks live here, so the loop itself never allocates (and never
+    /* At most 64 threads: their state lives here, so the loop itself never allocates (and never
      * has an allocation failure to report or work around). */
-    block b[64];
+    loop l;
+    l.fn = fn;
+    l.ctx = ctx;
+    l.n = n;
+    atomic_init(&l.next, 0);
+    atomic_init(&l.failed, n);
+    worker w[64];
     pthread_t tid[64];
-    for (int q = 0; q < threads; q++) {
-        b[q].fn = fn;
-        b[q].ctx = ctx;
-        b[q].i0 = (int)((long)n * q / threads);
-        b[q].i1 = (int)((long)n * (q + 1) / threads);
-        b[q].failed = -1;
-        b[q].st = BMD_OK;
-    }
-    /* Blocks whose thread cannot be started run here, after the calling thread's own. */
     int started[64] = {0};
+    for (int q = 0; q < threads; q++) {
+        l.st[q] = BMD_OK;
+        l.st_i[q] = -1;
+        w[q].l = &l;
+        w[q].q = q;
+    }
+    /* A thread that cannot be started leaves its share to the others (the calling thread
+     * always works, so every task runs). */
     for (int q = 1; q < threads; q++)
-        started[q] = pthread_create(&tid[q], NULL, run_block, &b[q]) == 0;
-    run_block(&b[0]);
-    for (int q = 1; q < threads; q++) {
+        started[q] = pthread_create(&tid[q], NULL, run_worker, &w[q]) == 0;
+    run_worker(&w[0]);
+    for (int q = 1; q < threads; q++)
         if (started[q])
             pthread_join(tid[q], NULL);
-        else
-            run_block(&b[q]);
-    }
-    bmd_status st = BMD_OK;
+    int lo = atomic_load(&l.failed);
+    if (lo >= n)
+        return BMD_OK;
+    bmd_status st = BMD_ERR_ARG;
     for (int q = 0; q < threads; q++)
-        if (b[q].st != BMD_OK) {
-            st = b[q].st;
-            if (failed)
-                *failed = b[q].failed;
-            break;
+        if (l.st_i[q] == lo)
+            st = l.st[q];
+    if (failed)
+        *failed = lo;
+    return st;
+}
+
+/* ---------------------------------------------------------------- several processes */
+
+int bmd_dist_count(const bmd_dist *d, int n)
+{
+    if (n <= 0)
+        return 0;
+    if (!d || d->size <= 1)
+        return n;
+    return n > d->rank ? (n - d->rank + d->size - 1) / d->size : 0;
+}
+
+int bmd_dist_item(const bmd_dist *d, int j)
+{
+    return !d || d->size <= 1 ? j : d->rank + j * d->size;
+}
+
+bmd_status bmd_dist_exchange(const bmd_dist *d, int n, bmd_status st, long *failed,
+                             size_t rec_size, bmd_pack_fn pack, bmd_unpack_fn unpack, void *ctx)
+{
+    if (!d || d->size <= 1)
+        return st;
+    st = d->agree(d->ctx, st, failed);
+    if (st != BMD_OK || n <= 0)
+        return st;
+    int P = d->size;
+    int mine_n = bmd_dist_count(d, n);
+    size_t *bytes = malloc((size_t)P * sizeof *bytes);
+    unsigned char *mine = malloc((size_t)mine_n * rec_size + 1);
+    unsigned char *all = malloc((size_t)n * rec_size + 1);
+    /* Running out of memory here is one process's failure: agreed on like the loop's. */
+    long none = -1;
+    st = d->agree(d->ctx, bytes && mine && all ? BMD_OK : BMD_ERR_NOMEM, &none);
+    if (st == BMD_OK) {
+        for (int r = 0; r < P; r++) {
+            bmd_dist o = *d;
+            o.rank = r;
+            bytes[r] = (size_t)bmd_dist_count(&o, n) * rec_size;
         }
+        for (int j = 0; j < mine_n; j++)
+            pack(ctx, bmd_dist_item(d, j), mine + (size_t)j * rec_size);
+        st = d->allgather(d->ctx, mine, bytes, all);
+    }
+    if (st == BMD_OK) {
+        const unsigned char *p = all;
+        for (int r = 0; r < P; r++) {
+            bmd_dist o = *d;
+            o.rank = r;
+            int c = bmd_dist_count(&o, n);
+            for (int j = 0; r != d->rank && j < c; j++)
+                unpack(ctx, bmd_dist_item(&o, j), p + (size_t)j * rec_size);
+            p += (size_t)c * rec_size;
+        }
+    }
+    free(bytes);
+    free(mine);
+    free(all);
     return st;
 }

@@ -16,6 +16,7 @@ const char *bmd_status_str(bmd_status s)
     case BMD_ERR_STEP: return "integrator step failure";
     case BMD_ERR_UNREACHABLE: return "target unreachable";
     case BMD_ERR_NONFINITE: return "non-finite value";
+    case BMD_ERR_PEER: return "another process of the run failed";
     case BMD_STATUS_COUNT: break;
     }
     return "unknown status";
