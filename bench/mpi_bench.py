@@ -18,6 +18,12 @@ The same three layouts for `bmdsim sweep` (SWEEP_ARGS: the phase 4 raid against 
 burnout speeds x 2 cues x 2 delays = 124 cases): cases per second over the sweep alone (the
 time of a 1-case sweep subtracted), and the efficiency from 1 to 2 ranks.
 
+And `bmdsim run` on the phase 4 scenario at RUN_GRID_DEG (its defended areas, feasibility
+matrix, guarantees, safe-zone map and raid): the whole command, of which the ranks share the
+grids (the defended areas' cells, the safe-zone map's rows, the per-site guarantees) and each
+does the rest itself (tables, matrix, raid); the time of an MPI start with nothing to do
+subtracted. Its JSON is compared without the analyses' wall time.
+
 Writes bench/results/mpi.json and bench/results/mpi.md (or quick-mpi.* with --quick), with
 /proc/loadavg before and after: on a shared machine the scaling figures are only as good as the
 machine is quiet. Exit 0; 1 when a run fails or outputs differ; 2 bad setup (no MPI build, no
@@ -27,6 +33,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -41,6 +48,7 @@ SWEEP_SCENARIO = os.path.join(REPO, "scenarios", "phase4-russian-icbms.yaml")
 SWEEP_ARGS = ["--threats", "raid", "--site", "Redzikowo,Deveselu", "--cue", "ideal,early-warning",
               "--delay-s", "0,60", "--chunk", "8"]
 SWEEP_SPEEDS, SWEEP_CASES = "3:6:0.1", 124
+RUN_GRID_DEG = "1"
 
 
 def fail(code, msg):
@@ -118,6 +126,16 @@ def main():
         return launch(ranks, ["sweep", SWEEP_SCENARIO] + SWEEP_ARGS + [
             "--burnout-speed-km-s", speeds, "--threads", str(threads)])
 
+    # The analyses of a scenario: the grids shared among the ranks, the rest done by each.
+    run_grid = "3" if quick else RUN_GRID_DEG
+
+    def run_command(ranks, threads):
+        return launch(ranks, ["run", SWEEP_SCENARIO, "--grid-deg", run_grid, "--threads",
+                              str(threads), "--format", "json"])
+
+    def start_command(ranks, threads):
+        return launch(ranks, ["atmosphere", "--altitude-km", "10"])
+
     def timed(cmd):
         t0 = time.perf_counter()
         p = subprocess.run(cmd, capture_output=True, env=env)
@@ -125,7 +143,8 @@ def main():
         if p.returncode != 0:
             fail(1, "%s exited %d: %s" % (" ".join(cmd), p.returncode,
                                          p.stderr.decode(errors="replace")[-2000:]))
-        return t, p.stdout
+        # The run's analyses' wall time is the one field that differs between layouts.
+        return t, re.sub(rb'"analyses_wall_s":\s*[0-9.eE+-]+', b"", p.stdout)
 
     def peak_rss_kib(ranks, threads, n):
         # A fresh interpreter per measurement: RUSAGE_CHILDREN's peak is the largest descendant's
@@ -181,6 +200,8 @@ def main():
     sweep_rows, sweep_eff_ranks, sweep_eff_threads = measure(
         "sweep", "cases", lambda r, t: sweep_command(r, t, "3"),
         lambda r, t: sweep_command(r, t, SWEEP_SPEEDS), SWEEP_CASES - 4)
+    run_rows, run_eff_ranks, run_eff_threads = measure(
+        "run", "runs", start_command, run_command, 1)
     mem = {}
     for name, ranks, threads in layouts[:2]:
         mem[name] = {str(n): peak_rss_kib(ranks, threads, n) for n in (runs, 4 * runs)}
@@ -204,6 +225,9 @@ def main():
                   "cases": SWEEP_CASES, "layouts": sweep_rows,
                   "efficiency_2_ranks": sweep_eff_ranks,
                   "efficiency_2_threads": sweep_eff_threads},
+        "run": {"scenario": os.path.relpath(SWEEP_SCENARIO, REPO), "grid_deg": run_grid,
+                "layouts": run_rows, "efficiency_2_ranks": run_eff_ranks,
+                "efficiency_2_threads": run_eff_threads},
         "outputs_identical": True,
         "loadavg_before": load_before,
         "loadavg_after": load_after,
@@ -249,6 +273,16 @@ def main():
         "",
         "Sweep scaling efficiency 1 to 2 ranks: **%.2f** (aim 0.90: %s); 1 to 2 threads: %.2f." %
         (sweep_eff_ranks, "met" if sweep_eff_ranks >= 0.90 else "not met", sweep_eff_threads),
+        "",
+        "Run (`bmdsim run %s --grid-deg %s`: the whole command, an MPI start subtracted):" %
+        (result["run"]["scenario"], run_grid),
+        "",
+        "| layout | wall s |",
+        "|---|---:|",
+    ] + ["| %s | %.2f |" % (r["layout"], r["wall_s"]) for r in run_rows] + [
+        "",
+        "Run scaling efficiency 1 to 2 ranks: **%.2f** (aim 0.90: %s); 1 to 2 threads: %.2f." %
+        (run_eff_ranks, "met" if run_eff_ranks >= 0.90 else "not met", run_eff_threads),
         "",
         "Load average before and after (`/proc/loadavg`, 1, 5, 15 min): %s; %s. Figures taken on "
         "a busy machine understate the scaling." % (load_before, load_after),
