@@ -291,10 +291,18 @@ static bool read_study(const char *cmd, store *s, store_study *st)
     if (format >= 2) {
         sqlite3_stmt *qi = NULL;
         const char *t = NULL;
-        if (sqlite3_prepare_v2(s->c.db, "SELECT inputs_sha256 FROM study WHERE id = 1", -1, &qi,
-                               NULL) != SQLITE_OK ||
-            sqlite3_step(qi) != SQLITE_ROW ||
-            !(t = (const char *)sqlite3_column_text(qi, 0)) || strlen(t) != 64) {
+        bool read = sqlite3_prepare_v2(s->c.db, "SELECT inputs_sha256 FROM study WHERE id = 1",
+                                       -1, &qi, NULL) == SQLITE_OK &&
+                    sqlite3_step(qi) == SQLITE_ROW;
+        if (read)
+            t = (const char *)sqlite3_column_text(qi, 0);
+        /* A NULL from sqlite3_column_text is a NULL value or, with SQLITE_NOMEM, no memory. */
+        if (!read || (!t && sqlite3_errcode(s->c.db) == SQLITE_NOMEM)) {
+            db_error(cmd, &s->c, "cannot read the study");
+            sqlite3_finalize(qi);
+            goto out;
+        }
+        if (!t || strlen(t) != 64) {
             sqlite3_finalize(qi);
             cli_error(cmd, "%s%s: study.inputs_sha256: expected 64 hex digits in a store of "
                       "format %d", s->c.opt, s->c.path, format);

@@ -288,17 +288,21 @@ static bool begin_study(const char *cmd, sweep_store *s, const sweep_study *st,
                            " bmdsim_version) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &q, NULL) != SQLITE_OK)
         goto fail_db;
-    sqlite3_bind_int(q, 1, SWEEP_STORE_FORMAT);
-    sqlite3_bind_text(q, 2, st->scenario_path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 3, st->scenario_sha256, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 4, st->sweep_sha256, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 5, st->axes, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 6, st->cases);
-    sqlite3_bind_int64(q, 7, st->chunk);
-    sqlite3_bind_int(q, 8, st->n_threats);
-    sqlite3_bind_int(q, 9, st->n_sites);
-    sqlite3_bind_text(q, 10, st->version, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(q) != SQLITE_DONE)
+    /* A text bound SQLITE_TRANSIENT is copied: out of memory leaves the parameter NULL and
+     * the insert would fail on its NOT NULL, naming the constraint; every bind is checked, so
+     * the error says the memory (SQLite's message). */
+    int bad = 0;
+    bad |= sqlite3_bind_int(q, 1, SWEEP_STORE_FORMAT) != SQLITE_OK;
+    bad |= sqlite3_bind_text(q, 2, st->scenario_path, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+    bad |= sqlite3_bind_text(q, 3, st->scenario_sha256, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+    bad |= sqlite3_bind_text(q, 4, st->sweep_sha256, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+    bad |= sqlite3_bind_text(q, 5, st->axes, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+    bad |= sqlite3_bind_int64(q, 6, st->cases) != SQLITE_OK;
+    bad |= sqlite3_bind_int64(q, 7, st->chunk) != SQLITE_OK;
+    bad |= sqlite3_bind_int(q, 8, st->n_threats) != SQLITE_OK;
+    bad |= sqlite3_bind_int(q, 9, st->n_sites) != SQLITE_OK;
+    bad |= sqlite3_bind_text(q, 10, st->version, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+    if (bad || sqlite3_step(q) != SQLITE_DONE)
         goto fail_db;
     sqlite3_finalize(q);
     q = NULL;
@@ -309,16 +313,16 @@ static bool begin_study(const char *cmd, sweep_store *s, const sweep_study *st,
     for (int t = 0; t < st->n_threats; t++) {
         const sweep_threat_info *ti = &threats[t];
         sqlite3_reset(q);
-        sqlite3_bind_int(q, 1, t);
-        sqlite3_bind_text(q, 2, ti->missile, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(q, 3, ti->from, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(q, 4, ti->to, -1, SQLITE_TRANSIENT);
+        bad |= sqlite3_bind_int(q, 1, t) != SQLITE_OK;
+        bad |= sqlite3_bind_text(q, 2, ti->missile, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+        bad |= sqlite3_bind_text(q, 3, ti->from, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+        bad |= sqlite3_bind_text(q, 4, ti->to, -1, SQLITE_TRANSIENT) != SQLITE_OK;
         db_bind_real(q, 5, ti->launch_lat_deg);
         db_bind_real(q, 6, ti->launch_lon_deg);
         db_bind_real(q, 7, ti->target_lat_deg);
         db_bind_real(q, 8, ti->target_lon_deg);
         db_bind_real(q, 9, ti->flight_time_s);
-        if (sqlite3_step(q) != SQLITE_DONE)
+        if (bad || sqlite3_step(q) != SQLITE_DONE)
             goto fail_db;
     }
     sqlite3_finalize(q);
@@ -329,12 +333,12 @@ static bool begin_study(const char *cmd, sweep_store *s, const sweep_study *st,
     for (int k = 0; k < st->n_sites; k++) {
         const sweep_site_info *si = &sites[k];
         sqlite3_reset(q);
-        sqlite3_bind_int(q, 1, k);
-        sqlite3_bind_text(q, 2, si->name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(q, 3, si->interceptor, -1, SQLITE_TRANSIENT);
+        bad |= sqlite3_bind_int(q, 1, k) != SQLITE_OK;
+        bad |= sqlite3_bind_text(q, 2, si->name, -1, SQLITE_TRANSIENT) != SQLITE_OK;
+        bad |= sqlite3_bind_text(q, 3, si->interceptor, -1, SQLITE_TRANSIENT) != SQLITE_OK;
         db_bind_real(q, 4, si->lat_deg);
         db_bind_real(q, 5, si->lon_deg);
-        if (sqlite3_step(q) != SQLITE_DONE)
+        if (bad || sqlite3_step(q) != SQLITE_DONE)
             goto fail_db;
     }
     sqlite3_finalize(q);

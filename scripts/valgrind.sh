@@ -59,7 +59,7 @@ case_() {
 
 # Unit tests. quick: those that take about a second natively (memcheck is 30 to 60 times
 # slower); full: all of them.
-quick_tests="test_ode test_assign test_scenario test_geo"
+quick_tests="test_ode test_assign test_scenario test_geo test_parallel"
 slow_tests="test_atmosphere test_catalog test_earth test_flight test_intercept test_plot test_radar
   test_replay test_surveillance test_targeting test_track test_kaliningrad test_analysis test_engage"
 tests=$quick_tests
