@@ -52,6 +52,8 @@ static const char help[] =
     "  --threats             matrix: the feasibility matrix's bases x targets (the default when\n"
     "                        the scenario has one); raid: the scenario's threats\n"
     "A range A:B:STEP runs from A to B inclusive; a list is comma-separated.\n"
+    "The scenario may declare the sweep (analyses.sweep: docs/scenario-format.md); an option\n"
+    "given here replaces that axis (or the sites, cues, threats) of the file's.\n"
     "Without --db the rows go to standard output as they are computed (CSV, or JSON with\n"
     "--format json). With --db FILE they go into a results store, one transaction per chunk of\n"
     "--chunk C cases (default 50); --resume continues it after an interruption (even kill -9);\n"
@@ -63,7 +65,7 @@ static const char help[] =
 
 /* ---------------------------------------------------------------- axes */
 
-#define MAX_LIST 256
+#define MAX_LIST BMD_AXIS_MAX_LIST
 
 /* One axis: n values, from a range (value k = a + k step) or a list. Absent: n = 1. */
 typedef struct axis {
@@ -77,85 +79,29 @@ typedef struct axis {
 
 static double axis_value(const axis *x, int k) { return x->is_list ? x->list[k] : x->a + k * x->step; }
 
+/* The axis's values from the library's parser (bmd_axis_parse: the flags and a scenario's
+ * analyses.sweep alike). */
+static void axis_set(axis *x, const bmd_axis *v)
+{
+    x->given = true;
+    x->n = v->n;
+    x->a = v->a;
+    x->step = v->step;
+    x->is_list = v->is_list;
+    memcpy(x->list, v->list, sizeof x->list);
+}
+
 /* Parse A:B:STEP (A to B inclusive) or V1,V2,...; every value within [lo, hi]. */
 static bool parse_axis(const char *C, const char *text, double lo, double hi, const char *unit,
                        axis *x)
 {
-    x->given = true;
-    x->is_list = false;
-    if (strchr(text, ':')) {
-        char buf[256];
-        if (strlen(text) >= sizeof buf) {
-            cli_error(C, "--%s: value too long", x->opt);
-            return false;
-        }
-        snprintf(buf, sizeof buf, "%s", text);
-        char *p1 = strchr(buf, ':');
-        *p1++ = '\0';
-        char *p2 = strchr(p1, ':');
-        if (!p2) {
-            cli_error(C, "--%s: \"%s\": expected A:B:STEP or a comma-separated list", x->opt,
-                      text);
-            return false;
-        }
-        *p2++ = '\0';
-        double a;
-        double b;
-        double s;
-        if (!parse_double(C, x->opt, buf, &a) || !parse_double(C, x->opt, p1, &b) ||
-            !parse_double(C, x->opt, p2, &s))
-            return false;
-        if (s == 0.0) {
-            cli_error(C, "--%s: \"%s\": the step is 0", x->opt, text);
-            return false;
-        }
-        double span = (b - a) / s;
-        if (span < -1e-9) {
-            cli_error(C, "--%s: \"%s\": an empty range (the step goes away from B)", x->opt,
-                      text);
-            return false;
-        }
-        if (span > 1e6) {
-            cli_error(C, "--%s: \"%s\": more than a million values", x->opt, text);
-            return false;
-        }
-        x->n = (int)floor(span + 1e-9) + 1;
-        x->a = a;
-        x->step = s;
-    } else {
-        char buf[4096];
-        if (strlen(text) >= sizeof buf) {
-            cli_error(C, "--%s: value too long", x->opt);
-            return false;
-        }
-        snprintf(buf, sizeof buf, "%s", text);
-        x->n = 0;
-        x->is_list = true;
-        char *p = buf;
-        for (;;) {
-            char *comma = strchr(p, ',');
-            if (comma)
-                *comma = '\0';
-            if (x->n >= MAX_LIST) {
-                cli_error(C, "--%s: more than %d values in a list (use a range A:B:STEP)", x->opt,
-                          MAX_LIST);
-                return false;
-            }
-            if (!parse_double(C, x->opt, p, &x->list[x->n]))
-                return false;
-            x->n++;
-            if (!comma)
-                break;
-            p = comma + 1;
-        }
+    bmd_axis v;
+    char why[200];
+    if (bmd_axis_parse(text, lo, hi, unit, &v, why, sizeof why) != BMD_OK) {
+        cli_error(C, "--%s: %s", x->opt, why);
+        return false;
     }
-    for (int k = 0; k < x->n; k++) {
-        double v = axis_value(x, k);
-        if (!(v >= lo && v <= hi)) {
-            cli_error(C, "--%s: %g %s is outside [%g, %g] %s", x->opt, v, unit, lo, hi, unit);
-            return false;
-        }
-    }
+    axis_set(x, &v);
     return true;
 }
 
@@ -804,6 +750,24 @@ int cmd_sweep(int argc, char **argv)
     }
     w.cat = cat;
     w.sc = &sc;
+    /* A sweep declared in the scenario (analyses.sweep): what the command line does not say. */
+    const bmd_scn_sweep *dsw = sc.analyses.sweep ? &sc.analyses.sw : NULL;
+    if (dsw) {
+        if (!w.speed.given && dsw->has_speed)
+            axis_set(&w.speed, &dsw->burnout_speed_km_s);
+        if (!w.delay.given && dsw->has_delay)
+            axis_set(&w.delay, &dsw->launch_delay_s);
+        if (!w.lat.given && dsw->has_lat)
+            axis_set(&w.lat, &dsw->site_lat_deg);
+        if (!w.lon.given && dsw->has_lon)
+            axis_set(&w.lon, &dsw->site_lon_deg);
+        if (!opt_has(&o, "cue") && dsw->n_cues > 0) {
+            w.n_cue = dsw->n_cues;
+            memcpy(w.cues, dsw->cues, sizeof w.cues);
+        }
+        if (!threat_set && dsw->threats)
+            threat_set = dsw->threats == 1 ? "matrix" : "raid";
+    }
     /* Sites. */
     if (sc.n_sites < 1) {
         cli_error(C, "%s: the scenario has no sites", o.pos[0]);
@@ -834,6 +798,9 @@ int cmd_sweep(int argc, char **argv)
                 break;
             p = comma + 1;
         }
+    } else if (dsw && dsw->n_sites > 0) {
+        for (int k = 0; k < dsw->n_sites; k++)
+            w.site_idx[w.n_sites++] = dsw->sites[k];
     } else {
         for (int k = 0; k < sc.n_sites; k++)
             w.site_idx[w.n_sites++] = k;

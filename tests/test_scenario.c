@@ -478,6 +478,74 @@ static void test_analyses_malformed(void)
     expect_error(f, "m27.yaml", 8, "launch_areas[0]: unknown field \"missile\"", NULL);
 }
 
+/* analyses.sweep: the axes bmdsim sweep takes from the file, read by the flags' own parser (the
+ * same values, to the bit, as the same text given as an option); errors with file and line. */
+static void test_sweep_declared(void)
+{
+    static const char head[] =
+        "name: sw\n"                                                                       /* 1 */
+        "sites:\n"                                                                         /* 2 */
+        "  - {name: Redzikowo, lat_deg: 54.47, lon_deg: 17.12, interceptor: sm3-iib, inventory: 8}\n" /* 3 */
+        "  - {name: Deveselu, lat_deg: 44.08, lon_deg: 24.41, interceptor: sm3-ib, inventory: 8}\n" /* 4 */
+        "threats:\n"                                                                       /* 5 */
+        "  - {missile: shahab-3, launch: [38.08, 46.29], target: [39.93, 32.86]}\n"        /* 6 */
+        "analyses:\n"                                                                      /* 7 */
+        "  sweep:\n";                                                                      /* 8 */
+    char t[2048];
+    bmd_scenario s;
+    snprintf(t, sizeof t, "%s    threats: raid\n    sites: [Dev, 0]\n"
+             "    burnout_speed_km_s: \"3:6:0.1\"\n    cues: [early-warning, ideal]\n"
+             "    launch_delays_s: [0, 60, 120]\n", head);
+    if (load(put("sw1.yaml", t), &s)) {
+        const bmd_scn_sweep *w = &s.analyses.sw;
+        ENSURE(s.analyses.sweep && w->threats == 2);
+        ENSURE(w->n_sites == 2 && w->sites[0] == 1 && w->sites[1] == 0);
+        bmd_axis ref;
+        ENSURE(bmd_axis_parse("3:6:0.1", 0.5, 11.0, "km/s", &ref, NULL, 0) == BMD_OK);
+        const bmd_axis *v = &w->burnout_speed_km_s;
+        ENSURE(w->has_speed && !v->is_list && v->n == 31 && v->n == ref.n);
+        ENSURE(memcmp(&v->a, &ref.a, sizeof v->a) == 0 && memcmp(&v->step, &ref.step, sizeof v->step) == 0);
+        CHECK_NEAR(bmd_axis_value(v, 30), 6.0, 1e-12);
+        CHECK_NEAR(bmd_axis_value(v, 7), 3.7, 1e-12);
+        const bmd_axis *dl = &w->launch_delay_s;
+        ENSURE(w->has_delay && dl->is_list && dl->n == 3 && dl->list[0] == 0.0 && dl->list[2] == 120.0);
+        ENSURE(w->n_cues == 2 && w->cues[0] == BMD_CUE_EARLY_WARNING && w->cues[1] == BMD_CUE_IDEAL);
+        ENSURE(!w->has_lat && !w->has_lon);
+        bmd_scenario_free(&s);
+    }
+    /* One value; all cues; a moved site. */
+    snprintf(t, sizeof t, "%s    sites: [Redzikowo]\n    burnout_speed_km_s: 4.5\n    cues: all\n"
+             "    site_lat_deg: \"50:60:2\"\n", head);
+    if (load(put("sw2.yaml", t), &s)) {
+        const bmd_scn_sweep *w = &s.analyses.sw;
+        ENSURE(w->threats == 0 && w->n_sites == 1 && w->sites[0] == 0);
+        ENSURE(w->burnout_speed_km_s.is_list && w->burnout_speed_km_s.n == 1 &&
+               w->burnout_speed_km_s.list[0] == 4.5);
+        ENSURE(w->n_cues == 4 && w->has_lat && w->site_lat_deg.n == 6 && !w->has_lon);
+        bmd_scenario_free(&s);
+    }
+    /* Errors: the line of the value and the field. */
+    snprintf(t, sizeof t, "%s    burnout_speed_km_s: 20\n", head);
+    expect_error(put("sw3.yaml", t), "sw3.yaml", 9,
+                 "analyses.sweep.burnout_speed_km_s: 20 km/s is outside [0.5, 11] km/s", NULL);
+    snprintf(t, sizeof t, "%s    launch_delays_s: \"60:0:30\"\n", head);
+    expect_error(put("sw4.yaml", t), "sw4.yaml", 9, "analyses.sweep.launch_delays_s", "an empty range");
+    snprintf(t, sizeof t, "%s    launch_delays_s: [0, x]\n", head);
+    expect_error(put("sw5.yaml", t), "sw5.yaml", 9, "analyses.sweep.launch_delays_s", "\"x\" is not a finite number");
+    snprintf(t, sizeof t, "%s    sites: [Redzikowo, Thule]\n", head);
+    expect_error(put("sw6.yaml", t), "sw6.yaml", 9, "analyses.sweep.sites[1]: \"Thule\" is not one of the scenario's sites", NULL);
+    snprintf(t, sizeof t, "%s    cues: [ideal, ideal]\n", head);
+    expect_error(put("sw7.yaml", t), "sw7.yaml", 9, "analyses.sweep.cues[1]: \"ideal\" is given twice", NULL);
+    snprintf(t, sizeof t, "%s    threats: matrix\n", head);
+    expect_error(put("sw8.yaml", t), "sw8.yaml", 9, "analyses.sweep.threats: matrix needs analyses.feasibility_matrix", NULL);
+    snprintf(t, sizeof t, "%s    speeds: \"3:4:1\"\n", head);
+    expect_error(put("sw9.yaml", t), "sw9.yaml", 9, "analyses.sweep: unknown field \"speeds\"", NULL);
+    snprintf(t, sizeof t, "%s    site_lon_deg: [10, 20]\n", head);
+    expect_error(put("sw10.yaml", t), "sw10.yaml", 9, "site_lat_deg and site_lon_deg move one site", NULL);
+    snprintf(t, sizeof t, "%s    burnout_speed_km_s: {from: 3}\n", head);
+    expect_error(put("sw11.yaml", t), "sw11.yaml", 9, "analyses.sweep.burnout_speed_km_s: expected A:B:STEP", NULL);
+}
+
 /* analyses.cue_definitions: what each cue means in a scenario; defaults; errors. */
 static void test_cue_definitions(void)
 {
@@ -612,6 +680,7 @@ int main(void)
     RUN(test_analyses_defaults);
     RUN(test_analyses_malformed);
     RUN(test_cue_definitions);
+    RUN(test_sweep_declared);
     RUN(test_ready_scenarios);
     bmd_catalog_free(cat);
     char cmd[400];

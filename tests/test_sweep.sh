@@ -38,6 +38,36 @@ expect_fail 2 "--format" sweep "$P4" --format xml
 expect_fail 2 "SCENARIO" sweep
 expect_fail 2 "no-such.yaml" sweep "$tmp/no-such.yaml"
 
+section "a sweep declared in the scenario (analyses.sweep)"
+# The file's sweep and the same options: the same bytes; an option replaces that axis alone; a
+# bad value in the file names the file, line and field. The file includes phase 4 by its path.
+cat >"$tmp/decl.yaml" <<YAML
+include: $P4
+analyses:
+  sweep:
+    threats: raid
+    sites: [Redzikowo, Dev]
+    burnout_speed_km_s: [4, 5.5]
+    cues: [ideal, early-warning]
+    launch_delays_s: "0:60:60"
+YAML
+FLAGS=(--threats raid --site Redzikowo,Dev --burnout-speed-km-s 4,5.5 --cue ideal,early-warning --delay-s 0:60:60)
+"$B" sweep "$tmp/decl.yaml" >"$tmp/decl.csv" 2>"$tmp/err" || bad "declared sweep: $(cat "$tmp/err")"
+"$B" sweep "$tmp/decl.yaml" "${FLAGS[@]}" >"$tmp/decl_flags.csv" 2>"$tmp/err" || bad "declared sweep with its flags: $(cat "$tmp/err")"
+"$B" sweep "$P4" "${FLAGS[@]}" >"$tmp/flags.csv" 2>"$tmp/err" || bad "the flags' sweep: $(cat "$tmp/err")"
+[ "$(wc -l <"$tmp/decl.csv")" -eq $((1 + 2 * 2 * 2 * 2 * 5)) ] && ok || bad "declared sweep: $(wc -l <"$tmp/decl.csv") lines, wanted 2 speeds x 2 cues x 2 delays x 2 sites x 5 threats and a header"
+cmp -s "$tmp/decl.csv" "$tmp/flags.csv" && ok || bad "the declared sweep differs from the same flags: $(diff "$tmp/decl.csv" "$tmp/flags.csv" | head -3)"
+cmp -s "$tmp/decl.csv" "$tmp/decl_flags.csv" && ok || bad "the declared sweep differs with its own flags given"
+"$B" sweep "$tmp/decl.yaml" --cue site-radar >"$tmp/decl_cue.csv" 2>"$tmp/err" || bad "declared sweep, --cue: $(cat "$tmp/err")"
+"$B" sweep "$P4" --threats raid --site Redzikowo,Dev --burnout-speed-km-s 4,5.5 --cue site-radar --delay-s 0:60:60 >"$tmp/flags_cue.csv" 2>/dev/null
+cmp -s "$tmp/decl_cue.csv" "$tmp/flags_cue.csv" && ok || bad "--cue over a declared sweep: not the file's other axes with that cue"
+# The same study in the store: a store made from the file resumes with the options.
+(cd "$tmp" && "$B" sweep decl.yaml --db decl.db >/dev/null 2>err) || bad "declared sweep --db: $(cat "$tmp/err")"
+(cd "$tmp" && "$B" sweep decl.yaml "${FLAGS[@]}" --db decl.db --resume >/dev/null 2>err) && ok || bad "the options' resume of the declared study: $(cat "$tmp/err")"
+printf 'include: %s\nanalyses:\n  sweep:\n    burnout_speed_km_s: 20\n' "$P4" >"$tmp/declbad.yaml"
+expect_fail 2 "declbad.yaml:4" sweep "$tmp/declbad.yaml"
+expect_fail 2 "analyses.sweep.burnout_speed_km_s: 20 km/s is outside" sweep "$tmp/declbad.yaml"
+
 section "rows against bmdsim feasibility and threshold"
 # Redzikowo against the 18 pairs, the SM-3 IIB scaled from 2.5 to 5.5 km/s, ideal and site-radar
 # cues, launch delays 0 and 60 s.

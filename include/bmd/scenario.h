@@ -6,6 +6,7 @@
 #ifndef BMD_SCENARIO_H
 #define BMD_SCENARIO_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bmd/catalog.h"
@@ -117,6 +118,43 @@ typedef struct bmd_scn_cue_def {
 
 /// The analyses a scenario asks for (docs/scenario-format.md, "analyses"). Each is run against
 /// the scenario's sites and sensors.
+/* ---------------------------------------------------------------- sweep axes */
+
+#define BMD_AXIS_MAX_LIST 256
+
+/// One axis of a sweep: n values, a range (value k = a + k step) or a list.
+typedef struct bmd_axis {
+    int n;
+    bool is_list;
+    double a, step;
+    double list[BMD_AXIS_MAX_LIST];
+} bmd_axis;
+
+/// Value k (0 .. n-1) of an axis.
+double bmd_axis_value(const bmd_axis *x, int k);
+
+/// Parse A:B:STEP (A to B inclusive, at most a million values) or V1,V2,... (at most
+/// BMD_AXIS_MAX_LIST), every value finite and within [lo, hi] (in `unit`, for the message).
+/// The one parser of bmdsim sweep's axis flags and a scenario's analyses.sweep. BMD_ERR_ARG with
+/// why set when the text is not one.
+bmd_status bmd_axis_parse(const char *text, double lo, double hi, const char *unit, bmd_axis *x,
+                          char *why, size_t why_size);
+
+/// A sweep declared in a scenario (analyses.sweep): what bmdsim sweep SCENARIO does when its
+/// command line does not say. Values in the units their names carry, as the flags take them.
+typedef struct bmd_scn_sweep {
+    int threats;                 ///< 0: the command's default; 1: matrix; 2: raid
+    int n_sites;                 ///< 0: every site
+    int sites[BMD_SCN_MAX_SITES];///< indices into the scenario's sites
+    bool has_speed, has_delay, has_lat, has_lon;
+    bmd_axis burnout_speed_km_s; ///< the interceptors scaled to these burnout speeds
+    bmd_axis launch_delay_s;     ///< extra launch delays after the cue
+    bmd_axis site_lat_deg;       ///< the (one) site moved over these latitudes
+    bmd_axis site_lon_deg;       ///< and longitudes
+    int n_cues;                  ///< 0: the command's default (ideal)
+    bmd_cue cues[BMD_N_CUES];
+} bmd_scn_sweep;
+
 typedef struct bmd_scn_analyses {
     bool defended_area;
     struct {
@@ -148,6 +186,8 @@ typedef struct bmd_scn_analyses {
                                        ///< -30..45 E
     } gu;                              ///< bases and targets: those of fm
     bool kaliningrad;
+    bool sweep;                        ///< analyses.sweep given (for bmdsim sweep; run skips it)
+    bmd_scn_sweep sw;
     bmd_scn_cue_def cue_defs[BMD_N_CUES]; ///< what each cue means (index: bmd_cue)
 } bmd_scn_analyses;
 

@@ -39,6 +39,7 @@ typedef struct ctxs {
     int n_files;
     int order[SCN_MAX_FILES];       /* precedence: later entries override earlier ones */
     int n_order;
+    const bmd_scenario *scn;        /* the scenario as loaded so far (analyses.sweep's sites) */
 } ctxs;
 
 static bmd_status num(ctxs *c, yaml_node_t *map, const char *key, const char *prefix,
@@ -765,6 +766,166 @@ static bmd_status load_kaliningrad(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
     return BMD_OK;
 }
 
+/* One axis of analyses.sweep: a scalar (A:B:STEP, or one value) or a list of values, read by the
+ * same parser as bmdsim sweep's flag (bmd_axis_parse), so that both give the same values. */
+static bmd_status sweep_axis(ctxs *c, yaml_node_t *n, const char *key, double lo, double hi,
+                             const char *unit, bool *has, bmd_axis *x)
+{
+    yd *d = &c->L.d;
+    yaml_node_t *v = yd_get(d, n, key);
+    if (!v)
+        return BMD_OK;
+    char text[4096];
+    size_t used = 0;
+    if (v->type == YAML_SCALAR_NODE) {
+        snprintf(text, sizeof text, "%s", yd_text(v));
+    } else if (v->type == YAML_SEQUENCE_NODE && seq_len(v) >= 1) {
+        text[0] = '\0';
+        for (long i = 0; i < seq_len(v); i++) {
+            yaml_node_t *q = item(d, v, i);
+            const char *t = yd_text(q);
+            if (!t || strchr(t, ',') || strchr(t, ':'))
+                return yd_fail(d, q, "analyses.sweep.%s[%ld]: expected a number", key, i);
+            int k = snprintf(text + used, sizeof text - used, "%s%s", i ? "," : "", t);
+            if (k < 0 || (size_t)k >= sizeof text - used)
+                return yd_fail(d, v, "analyses.sweep.%s: too many values", key);
+            used += (size_t)k;
+        }
+    } else {
+        return yd_fail(d, v, "analyses.sweep.%s: expected A:B:STEP (from A to B inclusive), a "
+                       "value, or a list of values", key);
+    }
+    char why[200];
+    if (bmd_axis_parse(text, lo, hi, unit, x, why, sizeof why) != BMD_OK)
+        return yd_fail(d, v, "analyses.sweep.%s: %s", key, why);
+    *has = true;
+    return BMD_OK;
+}
+
+/* A site of analyses.sweep.sites: its index, its exact name, or the one site whose name begins
+ * with the text (bmdsim sweep --site's rules). */
+static bmd_status sweep_site(ctxs *c, yaml_node_t *q, long i, int *out)
+{
+    yd *d = &c->L.d;
+    const bmd_scenario *s = c->scn;
+    const char *t = yd_text(q);
+    if (!t)
+        return yd_fail(d, q, "analyses.sweep.sites[%ld]: expected a site's name or index", i);
+    char *end = NULL;
+    long k = strtol(t, &end, 10);
+    if (end != t && *end == '\0') {
+        if (k < 0 || k >= s->n_sites)
+            return yd_fail(d, q, "analyses.sweep.sites[%ld]: %ld: the scenario has sites 0 to %d",
+                           i, k, s->n_sites - 1);
+        *out = (int)k;
+        return BMD_OK;
+    }
+    int found = -1;
+    int n = 0;
+    for (int j = 0; j < s->n_sites; j++)
+        if (strcmp(s->sites[j].name, t) == 0) {
+            *out = j;
+            return BMD_OK;
+        }
+    for (int j = 0; j < s->n_sites; j++)
+        if (strncmp(s->sites[j].name, t, strlen(t)) == 0) {
+            found = j;
+            n++;
+        }
+    if (n != 1)
+        return yd_fail(d, q, "analyses.sweep.sites[%ld]: \"%s\" %s", i, t,
+                       n ? "names more than one site" : "is not one of the scenario's sites");
+    *out = found;
+    return BMD_OK;
+}
+
+/* analyses.sweep: the axes bmdsim sweep SCENARIO uses when its command line gives none. */
+static bmd_status load_sweep(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
+{
+    yd *d = &c->L.d;
+    static const char *const keys[] = {"threats", "sites", "burnout_speed_km_s", "cues",
+                                       "launch_delays_s", "site_lat_deg", "site_lon_deg", NULL};
+    bmd_status st = yd_check_keys(d, n, "analyses.sweep", keys);
+    if (st != BMD_OK)
+        return st;
+    bmd_scn_sweep *w = &a->sw;
+    memset(w, 0, sizeof *w);
+    yaml_node_t *tn = yd_get(d, n, "threats");
+    if (tn) {
+        const char *t = yd_text(tn);
+        if (t && strcmp(t, "matrix") == 0)
+            w->threats = 1;
+        else if (t && strcmp(t, "raid") == 0)
+            w->threats = 2;
+        else
+            return yd_fail(d, tn, "analyses.sweep.threats: expected matrix (the feasibility "
+                           "matrix's bases x targets) or raid (the scenario's threats)");
+        if (w->threats == 1 && !a->feasibility_matrix)
+            return yd_fail(d, tn, "analyses.sweep.threats: matrix needs "
+                           "analyses.feasibility_matrix");
+        if (w->threats == 2 && c->scn->n_threats < 1)
+            return yd_fail(d, tn, "analyses.sweep.threats: raid needs threats");
+    }
+    yaml_node_t *sn = yd_get(d, n, "sites");
+    if (sn) {
+        if (sn->type != YAML_SEQUENCE_NODE || seq_len(sn) < 1 ||
+            seq_len(sn) > c->scn->n_sites)
+            return yd_fail(d, sn, "analyses.sweep.sites: expected a list of 1 to %d of the "
+                           "scenario's sites (names or indices)", c->scn->n_sites);
+        for (long i = 0; i < seq_len(sn); i++) {
+            int k = 0;
+            if ((st = sweep_site(c, item(d, sn, i), i, &k)) != BMD_OK)
+                return st;
+            for (int j = 0; j < w->n_sites; j++)
+                if (w->sites[j] == k)
+                    return yd_fail(d, item(d, sn, i), "analyses.sweep.sites[%ld]: the site is "
+                                   "given twice", i);
+            w->sites[w->n_sites++] = k;
+        }
+    }
+    yaml_node_t *cs = yd_get(d, n, "cues");
+    if (cs) {
+        const char *all = yd_text(cs);
+        if (all && strcmp(all, "all") == 0) {
+            for (int q = 0; q < BMD_N_CUES; q++)
+                w->cues[w->n_cues++] = (bmd_cue)q;
+        } else if (cs->type == YAML_SEQUENCE_NODE && seq_len(cs) >= 1 &&
+                   seq_len(cs) <= BMD_N_CUES) {
+            for (long i = 0; i < seq_len(cs); i++) {
+                yaml_node_t *q = item(d, cs, i);
+                const char *t = yd_text(q);
+                bmd_cue cue = BMD_CUE_IDEAL;
+                if (!t || !bmd_cue_parse(t, &cue))
+                    return yd_fail(d, q, "analyses.sweep.cues[%ld]: expected ideal, "
+                                   "early-warning, forward-radar or site-radar", i);
+                for (int k = 0; k < w->n_cues; k++)
+                    if (w->cues[k] == cue)
+                        return yd_fail(d, q, "analyses.sweep.cues[%ld]: \"%s\" is given twice",
+                                       i, t);
+                w->cues[w->n_cues++] = cue;
+            }
+        } else {
+            return yd_fail(d, cs, "analyses.sweep.cues: expected all or a list of 1 to %d cue "
+                           "names", BMD_N_CUES);
+        }
+    }
+    /* The bounds of bmdsim sweep's flags. */
+    if ((st = sweep_axis(c, n, "burnout_speed_km_s", 0.5, 11.0, "km/s", &w->has_speed,
+                         &w->burnout_speed_km_s)) != BMD_OK ||
+        (st = sweep_axis(c, n, "launch_delays_s", 0.0, 7200.0, "s", &w->has_delay,
+                         &w->launch_delay_s)) != BMD_OK ||
+        (st = sweep_axis(c, n, "site_lat_deg", -90.0, 90.0, "deg", &w->has_lat,
+                         &w->site_lat_deg)) != BMD_OK ||
+        (st = sweep_axis(c, n, "site_lon_deg", -360.0, 360.0, "deg", &w->has_lon,
+                         &w->site_lon_deg)) != BMD_OK)
+        return st;
+    if ((w->has_lat || w->has_lon) && w->n_sites != 1 && c->scn->n_sites != 1)
+        return yd_fail(d, n, "analyses.sweep: site_lat_deg and site_lon_deg move one site: name "
+                       "it in sites");
+    a->sweep = true;
+    return BMD_OK;
+}
+
 /* analyses.cue_definitions: what early-warning, forward-radar and site-radar mean here. */
 static bmd_status load_cue_definitions(ctxs *c, yaml_node_t *n, bmd_scn_analyses *a)
 {
@@ -842,7 +1003,7 @@ static bmd_status load_cue_definitions(ctxs *c, yaml_node_t *n, bmd_scn_analyses
 static const char *const top_keys[] = {"name", "seed", "include", "sensors", "sites", "threats",
                                        "defended_assets", "doctrine", "analyses", NULL};
 static const char *const analysis_keys[] = {"defended_area", "feasibility_matrix", "guarantees",
-                                            "kaliningrad", "cue_definitions", NULL};
+                                            "kaliningrad", "cue_definitions", "sweep", NULL};
 
 /* Read from file k's document from now on. */
 static void use_file(ctxs *c, int k) { c->L.d = c->files[k].d; }
@@ -993,7 +1154,7 @@ static bmd_status load_analyses(ctxs *c, bmd_scn_analyses *a)
 {
     typedef bmd_status (*loader)(ctxs *, yaml_node_t *, bmd_scn_analyses *);
     static const loader load[] = {load_defended_area, load_feasibility_matrix, load_guarantees,
-                                  load_kaliningrad, load_cue_definitions};
+                                  load_kaliningrad, load_cue_definitions, load_sweep};
     bmd_scn_default_analyses(c->cat, a);
     for (int i = 0; analysis_keys[i]; i++) {
         int k = analysis_owner(c, analysis_keys[i]);
@@ -1053,6 +1214,7 @@ bmd_status bmd_scenario_load(const char *path, const bmd_catalog *cat, bmd_scena
         st = load_assets(c, top(c, "defended_assets"), out);
     if (st == BMD_OK)
         st = load_doctrine(c, top(c, "doctrine"), out);
+    c->scn = out;
     if (st == BMD_OK)
         st = load_analyses(c, &out->analyses);
     if (st == BMD_ERR_NOMEM)
