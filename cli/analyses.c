@@ -451,7 +451,9 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
         prog_unit(0.0, NULL);
         prog_update(0.0, label);
         char why[256] = "";
-        bmd_status st = bmd_raid_prepare_threads(s, o->threads, &r->raid, why, sizeof why);
+        /* The sites' tables of the maps and the matrix, when built: the raid's own. */
+        bmd_status st = bmd_raid_prepare_tables(s, o->threads, r->tables, &r->raid, why,
+                                                sizeof why);
         if (st == BMD_OK)
             st = bmd_raid_play(r->raid, s->seed, 0, &r->play);
         if (st == BMD_OK) {
@@ -475,12 +477,12 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
 
 void an_free(an_result *r)
 {
-    bmd_site_tables_free(r->tables, r->n_tables);
     if (r->have_raid) {
         bmd_raid_result_free(&r->play);
         bmd_raid_mc_free(&r->mc);
     }
-    bmd_raid_free(r->raid);
+    bmd_raid_free(r->raid); /* before the tables it borrows */
+    bmd_site_tables_free(r->tables, r->n_tables);
     for (int k = 0; k < r->n_da; k++)
         bmd_da_map_free(&r->da[k].map);
     if (r->have_fm)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bmd/analysis.h"
 #include "bmd/bmd.h"
 #include "test.h"
 
@@ -427,11 +428,23 @@ static void test_prepare_threads(void)
     char why[256];
     ENSURE(bmd_raid_prepare_threads(&s, 1, &r1, why, sizeof why) == BMD_OK);
     ENSURE(bmd_raid_prepare_threads(&s, 3, &r3, why, sizeof why) == BMD_OK);
-    if (r1 && r3) {
+    /* And on the sites' tables built by bmd_site_tables (bmdsim run lends the raid its maps'
+     * tables): the same raid. */
+    bmd_flyout **tab = NULL;
+    bmd_raid *rt = NULL;
+    ENSURE(bmd_site_tables(s.sites, s.n_sites, 2, &tab) == BMD_OK);
+    ENSURE(tab && bmd_raid_prepare_tables(&s, 2, tab, &rt, why, sizeof why) == BMD_OK);
+    if (r1 && r3 && rt) {
         for (uint64_t k = 0; k < 20; k++) {
             bmd_raid_result a;
             bmd_raid_result b;
+            bmd_raid_result c;
             ENSURE(bmd_raid_play(r1, 2, k, &a) == BMD_OK);
+            ENSURE(bmd_raid_play(rt, 2, k, &c) == BMD_OK);
+            ENSURE(a.n_shots == c.n_shots);
+            for (int q = 0; q < a.n_shots && q < c.n_shots; q++)
+                ENSURE(memcmp(&a.shots[q], &c.shots[q], sizeof a.shots[q]) == 0);
+            bmd_raid_result_free(&c);
             ENSURE(bmd_raid_play(r3, 2, k, &b) == BMD_OK);
             ENSURE(a.n_shots == b.n_shots && a.n_shots > 0);
             for (int q = 0; q < a.n_shots && q < b.n_shots; q++)
@@ -444,6 +457,8 @@ static void test_prepare_threads(void)
     }
     bmd_raid_free(r1);
     bmd_raid_free(r3);
+    bmd_raid_free(rt);
+    bmd_site_tables_free(tab, s.n_sites);
     bmd_scenario_free(&s);
     /* Threats 1 and 2 unreachable (a Shahab-3 at Washington): threats[1] is reported. */
     const char *bad =

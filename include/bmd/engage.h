@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "bmd/assign.h"
+#include "bmd/intercept.h"
 #include "bmd/scenario.h"
 
 #ifdef __cplusplus
@@ -36,6 +37,11 @@ bmd_status bmd_raid_prepare(const bmd_scenario *s, bmd_raid **out, char *why, in
 /// `threads` threads (<= 0: one per processor): the same raid whatever the number.
 bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid **out, char *why,
                                     int why_size);
+/// The same with the sites' fly-out tables given (tables[j] for s->sites[j], as bmd_site_tables
+/// builds them: the same tables the raid would build, so the same raid), borrowed: they must
+/// outlive the raid. NULL: built here.
+bmd_status bmd_raid_prepare_tables(const bmd_scenario *s, int threads, bmd_flyout *const *tables,
+                                   bmd_raid **out, char *why, int why_size);
 void bmd_raid_free(bmd_raid *r);
 
 /// One interceptor engagement (a salvo of one or two interceptors).

@@ -46,6 +46,7 @@ struct bmd_raid {
     int ns;
     rthreat *t;
     bmd_flyout **fly;          /* [ns] */
+    bool fly_borrowed;         /* the caller's tables (bmd_raid_prepare_tables): not freed */
     bmd_intercept_prep **prep; /* [nt * ns] */
     bmd_intercept *win;        /* [nt * ns] first windows */
     int *x;                    /* [nt * ns] interceptors assigned */
@@ -65,7 +66,7 @@ void bmd_raid_free(bmd_raid *r)
     }
     for (int k = 0; r->prep && k < r->nt * r->ns; k++)
         bmd_intercept_prep_free(r->prep[k]);
-    for (int j = 0; r->fly && j < r->ns; j++)
+    for (int j = 0; r->fly && !r->fly_borrowed && j < r->ns; j++)
         bmd_flyout_free(r->fly[j]);
     free(r->t);
     free(r->fly);
@@ -364,6 +365,12 @@ static bmd_status prep_site(void *ctx, int j)
 bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid **out, char *why,
                                    int why_size)
 {
+    return bmd_raid_prepare_tables(s, threads, NULL, out, why, why_size);
+}
+
+bmd_status bmd_raid_prepare_tables(const bmd_scenario *s, int threads, bmd_flyout *const *tables,
+                                   bmd_raid **out, char *why, int why_size)
+{
     *out = NULL;
     if (s->n_threats < 1)
         return fail(NULL, why, why_size, BMD_ERR_ARG, "the raid is empty");
@@ -394,8 +401,13 @@ bmd_status bmd_raid_prepare_threads(const bmd_scenario *s, int threads, bmd_raid
     bmd_status sp = bmd_parallel_for(r->nt, threads, prep_threat, &pc, &bad);
     /* Each site's table flies its fan on the threads the loop over sites leaves over. */
     pc.fop.threads = bmd_parallel_inner_threads(threads, r->ns);
-    if (sp == BMD_OK)
+    if (sp == BMD_OK && tables) {
+        for (int j = 0; j < r->ns; j++)
+            r->fly[j] = tables[j];
+        r->fly_borrowed = true;
+    } else if (sp == BMD_OK) {
         sp = bmd_parallel_for(r->ns, threads, prep_site, &pc, &bad);
+    }
     if (sp != BMD_OK) {
         char msg[256];
         snprintf(msg, sizeof msg, "%s", pc.msg[bad]);
