@@ -562,37 +562,20 @@ static void chunk_values(const sweep *w, sweep_case_val *cases, sweep_row_val *r
     }
 }
 
-/* Find a site by index, exact name, or the unique site whose name begins with the text. */
+/* Find a site by index, exact name, or the unique site whose name begins with the text
+ * (bmd_scn_find_site); else say so, with the scenario's sites. */
 static int find_site(const char *C, const bmd_scenario *sc, const char *name)
 {
-    char *end = NULL;
-    long k = strtol(name, &end, 10);
-    if (end != name && *end == '\0') {
-        if (k < 0 || k >= sc->n_sites) {
-            cli_error(C, "--site: %ld: the scenario has sites 0 to %d", k, sc->n_sites - 1);
-            return -1;
-        }
-        return (int)k;
-    }
-    for (int i = 0; i < sc->n_sites; i++)
-        if (strcmp(sc->sites[i].name, name) == 0)
-            return i;
-    int found = -1;
-    int n = 0;
-    for (int i = 0; i < sc->n_sites; i++)
-        if (strncmp(sc->sites[i].name, name, strlen(name)) == 0) {
-            found = i;
-            n++;
-        }
-    if (n == 1)
-        return found;
+    const char *why = "";
+    int k = bmd_scn_find_site(sc, name, &why);
+    if (k >= 0)
+        return k;
     char names[1024] = "";
     size_t used = 0;
     for (int i = 0; i < sc->n_sites && used < sizeof names - 80; i++)
         used += (size_t)snprintf(names + used, sizeof names - used, "%s%d \"%s\"", i ? ", " : "",
                                  i, sc->sites[i].name);
-    cli_error(C, "--site: \"%s\": %s (the scenario's sites: %s)", name,
-              n ? "names more than one site" : "no such site", names);
+    cli_error(C, "--site: \"%s\" %s (the scenario's sites: %s)", name, why, names);
     return -1;
 }
 

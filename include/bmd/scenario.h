@@ -130,6 +130,13 @@ typedef struct bmd_axis {
     double list[BMD_AXIS_MAX_LIST];
 } bmd_axis;
 
+/// The scenario's site that a text names: its index from 0, its exact name, or the one site
+/// whose name begins with the text (bmdsim sweep --site and analyses.sweep.sites). Returns the
+/// index, or -1 with *why (may be NULL) "is not one of the scenario's sites", "names more than
+/// one site" or "is not a site index".
+struct bmd_scenario;
+int bmd_scn_find_site(const struct bmd_scenario *s, const char *text, const char **why);
+
 /// Value k (0 .. n-1) of an axis.
 double bmd_axis_value(const bmd_axis *x, int k);
 

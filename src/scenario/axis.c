@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* axis.c: a sweep's axis of values (scenario.h): A:B:STEP or V1,V2,..., one parser for the
- * command line's flags (bmdsim sweep --burnout-speed-km-s ...) and a scenario's analyses.sweep,
- * so that the two give the same values, to the bit, and the same study identity. */
+/* axis.c: what a sweep and its scenario share (scenario.h): an axis of values, A:B:STEP or
+ * V1,V2,..., one parser for the command line's flags (bmdsim sweep --burnout-speed-km-s ...) and
+ * a scenario's analyses.sweep, so that the two give the same values, to the bit, and the same
+ * study identity; and the site a name or index names. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -105,4 +106,32 @@ bmd_status bmd_axis_parse(const char *text, double lo, double hi, const char *un
             return fail(why, why_size, "%g %s is outside [%g, %g] %s", v, unit, lo, hi, unit);
     }
     return BMD_OK;
+}
+
+int bmd_scn_find_site(const bmd_scenario *s, const char *text, const char **why)
+{
+    char *end = NULL;
+    long k = strtol(text, &end, 10);
+    if (end != text && *end == '\0') {
+        if (k >= 0 && k < s->n_sites)
+            return (int)k;
+        if (why)
+            *why = "is not a site index";
+        return -1;
+    }
+    for (int j = 0; j < s->n_sites; j++)
+        if (strcmp(s->sites[j].name, text) == 0)
+            return j;
+    int found = -1;
+    int n = 0;
+    for (int j = 0; j < s->n_sites; j++)
+        if (strncmp(s->sites[j].name, text, strlen(text)) == 0) {
+            found = j;
+            n++;
+        }
+    if (n == 1)
+        return found;
+    if (why)
+        *why = n ? "names more than one site" : "is not one of the scenario's sites";
+    return -1;
 }

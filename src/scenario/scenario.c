@@ -802,40 +802,18 @@ static bmd_status sweep_axis(ctxs *c, yaml_node_t *n, const char *key, double lo
     return BMD_OK;
 }
 
-/* A site of analyses.sweep.sites: its index, its exact name, or the one site whose name begins
- * with the text (bmdsim sweep --site's rules). */
+/* A site of analyses.sweep.sites (bmd_scn_find_site: the rules of bmdsim sweep --site). */
 static bmd_status sweep_site(ctxs *c, yaml_node_t *q, long i, int *out)
 {
     yd *d = &c->L.d;
-    const bmd_scenario *s = c->scn;
     const char *t = yd_text(q);
     if (!t)
         return yd_fail(d, q, "analyses.sweep.sites[%ld]: expected a site's name or index", i);
-    char *end = NULL;
-    long k = strtol(t, &end, 10);
-    if (end != t && *end == '\0') {
-        if (k < 0 || k >= s->n_sites)
-            return yd_fail(d, q, "analyses.sweep.sites[%ld]: %ld: the scenario has sites 0 to %d",
-                           i, k, s->n_sites - 1);
-        *out = (int)k;
-        return BMD_OK;
-    }
-    int found = -1;
-    int n = 0;
-    for (int j = 0; j < s->n_sites; j++)
-        if (strcmp(s->sites[j].name, t) == 0) {
-            *out = j;
-            return BMD_OK;
-        }
-    for (int j = 0; j < s->n_sites; j++)
-        if (strncmp(s->sites[j].name, t, strlen(t)) == 0) {
-            found = j;
-            n++;
-        }
-    if (n != 1)
-        return yd_fail(d, q, "analyses.sweep.sites[%ld]: \"%s\" %s", i, t,
-                       n ? "names more than one site" : "is not one of the scenario's sites");
-    *out = found;
+    const char *why = "";
+    *out = bmd_scn_find_site(c->scn, t, &why);
+    if (*out < 0)
+        return yd_fail(d, q, "analyses.sweep.sites[%ld]: \"%s\" %s (the scenario has %d)", i, t,
+                       why, c->scn->n_sites);
     return BMD_OK;
 }
 
