@@ -11,6 +11,7 @@
 #include "bmd/analysis.h"
 #include "bmd/geo.h"
 #include "cli.h"
+#include "ranks.h"
 
 static const char help[] =
     "usage: bmdsim footprint --threat ID|FILE --launch LAT,LON --site LAT,LON --interceptor ID|FILE\n"
@@ -33,6 +34,8 @@ static const char help[] =
     "  --refine         evaluate every R-th cell first, then every cell of a block whose corners\n"
     "                   differ; 1 to 16 (default 4; 1 evaluates every cell)\n"
     "  --threads        1 to 64 (default: one per processor); the map does not depend on it\n"
+    "                   (under MPI, mpirun -np N bmdsim footprint ..., the cells are shared\n"
+    "                   among the ranks too: docs/mpi.md)\n"
     "  --seed           the sensors' draws (default 1)\n"
     "  --format json    (default) counts, areas, the defended region's box and ranges\n"
     "  --format text    the same as a short table\n"
@@ -505,7 +508,7 @@ int cmd_footprint(int argc, char **argv)
 
     bmd_catalog *cat = cli_catalog(C);
     if (!cat)
-        return EXIT_USAGE;
+        return ranks_agree(C, EXIT_USAGE);
     int rc = EXIT_OK;
     bmd_missile thr;
     bool thr_owned = false;
@@ -543,6 +546,12 @@ int cmd_footprint(int argc, char **argv)
         rc = EXIT_USAGE;
         goto end;
     }
+    /* Under MPI the map's cells are shared among the ranks (docs/mpi.md): a failure one rank
+     * met above is agreed on first, as every failure after. */
+    rc = ranks_agree(C, EXIT_OK);
+    if (rc != EXIT_OK)
+        goto end;
+    da.dist = ranks_dist();
     da.grid_rad = r.grid_deg * BMD_DEG;
     da.region.lat_min_rad = r.region[0] * BMD_DEG;
     da.region.lat_max_rad = r.region[1] * BMD_DEG;
@@ -575,8 +584,11 @@ int cmd_footprint(int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto end;
     }
-    rc = emit(C, fmt, &r, out_path);
+    if (ranks_rank() == 0)
+        rc = emit(C, fmt, &r, out_path);
 end:
+    if (!ranks_failed())
+        rc = ranks_agree(C, rc);
     bmd_da_map_free(&map);
     bmd_site_tables_free(tables, 1);
     if (im_owned)

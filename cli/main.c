@@ -67,11 +67,11 @@ static int dispatch(int argc, char **argv)
         printf("bmdsim %s (%s)\n", BMD_VERSION, ranks_impl());
         return EXIT_OK;
     }
-    /* Distributed over MPI ranks: engage's Monte Carlo runs, sweep's cases and run's analysis
-     * grids (docs/mpi.md). Any other command runs on rank 0 alone, the other ranks waiting for
-     * it to end. */
+    /* Distributed over MPI ranks: engage's Monte Carlo runs, sweep's cases, and the map grids of
+     * run and footprint (docs/mpi.md). Any other command runs on rank 0 alone, the other ranks
+     * waiting for it to end. */
     if (ranks_rank() > 0 && strcmp(c, "engage") != 0 && strcmp(c, "sweep") != 0 &&
-        strcmp(c, "run") != 0)
+        strcmp(c, "run") != 0 && strcmp(c, "footprint") != 0)
         return EXIT_OK;
     if (strcmp(c, "catalog") == 0)
         return cmd_catalog(argc - 2, argv + 2);

@@ -221,6 +221,14 @@ for np in 2 3; do
   same "$tmp/s1.json" "$tmp/s$np.json" "run --out, $np ranks: summary.json"
   [ "$(ls "$tmp/o1" | wc -l)" -eq "$(ls "$tmp/o$np" | wc -l)" ] && [ -z "$(ls -d "$tmp"/o$np.partial-* 2>/dev/null)" ] && ok || bad "run --out under $np ranks: $(ls "$tmp")"
 done
+# footprint's map, its cells shared the same way: the same CSV and JSON; --out written once.
+FP=(footprint --threat sejjil-2 --launch 38.08,46.29 --site 44.08,24.41 --interceptor sm3-ib --grid-deg 2 --threads 1)
+"$B" "${FP[@]}" --format csv >"$tmp/fp1.csv" 2>"$tmp/err" || bad "footprint, 1 process: $(cat "$tmp/err")"
+mpi2 "${FP[@]}" --format csv >"$tmp/fp2.csv" 2>"$tmp/err" || bad "footprint, 2 ranks: $(cat "$tmp/err")"
+same "$tmp/fp1.csv" "$tmp/fp2.csv" "footprint CSV, 2 ranks"
+"$MPIEXEC" -np 3 "$B" "${FP[@]}" --out "$tmp/fp3.json" 2>"$tmp/err" || bad "footprint --out, 3 ranks: $(cat "$tmp/err")"
+"$B" "${FP[@]}" --out "$tmp/fp1.json" 2>"$tmp/err" || bad "footprint --out, 1 process: $(cat "$tmp/err")"
+same "$tmp/fp1.json" "$tmp/fp3.json" "footprint --out JSON, 3 ranks"
 # An --out that exists: one message, exit 2, on every rank.
 mpi2 run "$P1" --grid-deg 5 --out "$tmp/o2" >/dev/null 2>"$tmp/err"
 rc=$?
