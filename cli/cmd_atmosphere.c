@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim atmosphere --altitude-km H [--format json|text]\n"
@@ -13,9 +14,8 @@ static const char help[] =
 
 int cmd_atmosphere(int argc, char **argv)
 {
-    static const opt_spec spec[] = {{"altitude-km", true}, {"format", true}, {"help", false}, {0}};
     opts o;
-    if (!opts_parse(&o, "atmosphere", spec, argc, argv))
+    if (!opts_parse(&o, "atmosphere", spec_atmosphere, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

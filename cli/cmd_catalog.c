@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim catalog [--format json|text] [--id ID] [--sensors]\n"
@@ -148,10 +149,8 @@ static void missile_text(const bmd_missile *m, bool full)
 
 int cmd_catalog(int argc, char **argv)
 {
-    static const opt_spec spec[] = {{"format", true}, {"id", true}, {"sensors", false},
-                                    {"help", false}, {0}};
     opts o;
-    if (!opts_parse(&o, "catalog", spec, argc, argv))
+    if (!opts_parse(&o, "catalog", spec_catalog, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

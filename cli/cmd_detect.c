@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "scene.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim detect --threat ID|FILE --launch LAT,LON --target LAT,LON\n"
@@ -22,10 +23,9 @@ static const char help[] =
 
 int cmd_detect(int argc, char **argv)
 {
-    static const opt_spec spec[] = {SCENE_OPTS, {"csv", true}, {0}};
     scene s;
     opts o;
-    int rc = scene_setup(&s, "detect", argc, argv, spec, &o, help);
+    int rc = scene_setup(&s, "detect", argc, argv, spec_detect, &o, help);
     if (rc != EXIT_OK) {
         scene_free(&s);
         return rc < 0 ? EXIT_OK : rc;

@@ -11,6 +11,7 @@
 #include "ranks.h"
 #include "report.h"
 #include "store.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim engage SCENARIO [--seed S] [--runs N] [--threads T] [--format json|text]\n"
@@ -224,12 +225,8 @@ static bool share_study(const char *C, int status, uint64_t *seed, long *runs, l
 int cmd_engage(int argc, char **argv)
 {
     static const char *C = "engage";
-    static const opt_spec spec[] = {{"seed", true},     {"runs", true},   {"threads", true},
-                                    {"format", true},   {"help", false},  {"db", true},
-                                    {"resume", false},  {"ci-width", true}, {"chunk", true},
-                                    {0}};
     opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
+    if (!opts_parse(&o, C, spec_engage, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scene.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim feasibility --threat ID --launch LAT,LON --target LAT,LON --site LAT,LON\n"
@@ -279,18 +280,12 @@ static void window_text(const bmd_intercept *w, double t_min)
         text_row("launch needed earlier by", w->margin_s, "s", 1);
 }
 
-static const opt_spec feas_spec[] = {{"threat", true},      {"launch", true},
-                                     {"target", true},      {"site", true},
-                                     {"interceptor", true}, {"site-altitude-m", true},
-                                     {"cue", true},         {"burnout-speed-km-s", true},
-                                     {"seed", true},        {"format", true},
-                                     {"help", false},       {0}};
 
 int cmd_feasibility(int argc, char **argv)
 {
     static const char *C = "feasibility";
     opts o;
-    if (!opts_parse(&o, C, feas_spec, argc, argv))
+    if (!opts_parse(&o, C, spec_feasibility, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);
@@ -339,7 +334,7 @@ int cmd_threshold(int argc, char **argv)
 {
     static const char *C = "threshold";
     opts o;
-    if (!opts_parse(&o, C, feas_spec, argc, argv))
+    if (!opts_parse(&o, C, spec_feasibility, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help_threshold, stdout);

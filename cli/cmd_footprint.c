@@ -12,6 +12,7 @@
 #include "bmd/geo.h"
 #include "cli.h"
 #include "ranks.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim footprint --threat ID|FILE --launch LAT,LON --site LAT,LON --interceptor ID|FILE\n"
@@ -44,11 +45,6 @@ static const char help[] =
     "  --out FILE       write the output to FILE (atomically) instead of stdout\n"
     "The site is modelled with one interceptor at pk 0.7 (neither changes the footprint).\n";
 
-static const opt_spec spec[] = {{"threat", true},   {"launch", true},         {"site", true},
-                                {"interceptor", true}, {"site-altitude-m", true}, {"cue", true},
-                                {"grid-deg", true}, {"region", true},         {"refine", true},
-                                {"threads", true},  {"seed", true},           {"format", true},
-                                {"out", true},      {"help", false},          {0}};
 
 enum fp_format { FMT_JSON, FMT_TEXT, FMT_GEOJSON, FMT_CSV };
 
@@ -379,7 +375,7 @@ int cmd_footprint(int argc, char **argv)
 {
     static const char *C = "footprint";
     opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
+    if (!opts_parse(&o, C, spec_footprint, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim report DIR\n"
@@ -20,10 +21,9 @@ static const char help[] =
 
 int cmd_report(int argc, char **argv)
 {
-    static const opt_spec spec[] = {{"help", false}, {0}};
     static const char *C = "report";
     opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
+    if (!opts_parse(&o, C, spec_report, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "ranks.h"
 #include "report.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim run [SCENARIO] [--out DIR] [--format json|text] [--threads T]\n"
@@ -295,12 +296,9 @@ static int run_one(const char *C, bmd_catalog *cat, const char *path, const an_o
 
 static int run_main(int argc, char **argv)
 {
-    static const opt_spec spec[] = {{"out", true},      {"format", true},
-                                    {"threads", true},  {"grid-deg", true},
-                                    {"no-guarantee-map", false}, {"help", false}, {0}};
     static const char *C = "run";
     opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
+    if (!opts_parse(&o, C, spec_run, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

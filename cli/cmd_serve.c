@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim serve DIR [--port N] [--bind 127.0.0.1|::1] [--port-file FILE]\n"
@@ -719,11 +720,8 @@ static bool parse_bind(const char *C, const char *text, struct sockaddr_storage 
 int cmd_serve(int argc, char **argv)
 {
     static const char *C = "serve";
-    static const opt_spec spec[] = {{"port", true},      {"bind", true},    {"port-file", true},
-                                    {"timeout-s", true}, {"verbose", false}, {"help", false},
-                                    {0}};
     opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
+    if (!opts_parse(&o, C, spec_serve, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

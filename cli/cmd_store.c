@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "store.h"
 #include "sweep_store.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim store export FILE [--format csv|json] [--out PATH]\n"
@@ -58,9 +59,8 @@ static int export_sweep(const char *C, const char *path, bool json, const char *
 int cmd_store(int argc, char **argv)
 {
     static const char *C = "store";
-    static const opt_spec spec[] = {{"format", true}, {"out", true}, {"help", false}, {0}};
     opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
+    if (!opts_parse(&o, C, spec_store, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

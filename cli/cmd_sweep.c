@@ -27,6 +27,7 @@
 #include "report.h"
 #include "store.h"
 #include "sweep_store.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim sweep SCENARIO [--burnout-speed-km-s A:B:STEP|V1,V2,...]\n"
@@ -590,14 +591,8 @@ static void place_text(char *out, size_t n, const bmd_scn_place *p, double lat, 
 int cmd_sweep(int argc, char **argv)
 {
     static const char *C = "sweep";
-    static const opt_spec spec[] = {
-        {"burnout-speed-km-s", true}, {"cue", true},       {"delay-s", true},
-        {"site", true},               {"site-lat-deg", true}, {"site-lon-deg", true},
-        {"threats", true},            {"format", true},    {"db", true},
-        {"resume", false},            {"chunk", true},     {"threads", true},
-        {"help", false},              {0}};
     opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
+    if (!opts_parse(&o, C, spec_sweep, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scene.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim track --threat ID|FILE --launch LAT,LON --target LAT,LON\n"
@@ -21,10 +22,9 @@ static const char help[] =
 
 int cmd_track(int argc, char **argv)
 {
-    static const opt_spec spec[] = {SCENE_OPTS, {"csv", true}, {0}};
     scene s;
     opts o;
-    int rc = scene_setup(&s, "track", argc, argv, spec, &o, help);
+    int rc = scene_setup(&s, "track", argc, argv, spec_track, &o, help);
     if (rc != EXIT_OK) {
         scene_free(&s);
         return rc < 0 ? EXIT_OK : rc;

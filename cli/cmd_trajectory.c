@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "specs.h"
 
 static const char help[] =
     "usage: bmdsim trajectory --missile ID|FILE --launch LAT,LON\n"
@@ -39,15 +40,6 @@ static const char help[] =
     "Prints range_km, flight_time_s, apogee_km, burnout_time_s, burnout_speed_km_s,\n"
     "burnout_altitude_km, impact_lat_deg, impact_lon_deg and, with --target, miss_distance_km.\n";
 
-static const opt_spec spec[] = {
-    {"missile", true},  {"launch", true},       {"target", true},
-    {"shape", true},    {"apogee-km", true},    {"azimuth", true},
-    {"max-range", false}, {"kick-deg", true},   {"cutoff-s", true},
-    {"burnout", true},  {"burnout-altitude-km", true}, {"ballistic-coefficient-kg-m2", true},
-    {"earth", true},    {"no-rotation", false}, {"no-atmosphere", false},
-    {"no-j2", false},   {"tolerance-m", true},         {"format", true},
-    {"samples", true},  {"sample-interval-s", true}, {"help", false},
-    {0}};
 
 static const char *C = "trajectory";
 
@@ -125,7 +117,7 @@ static bool write_samples(const char *path, const bmd_trajectory *tr, double dt)
 int cmd_trajectory(int argc, char **argv)
 {
     opts o;
-    if (!opts_parse(&o, C, spec, argc, argv))
+    if (!opts_parse(&o, C, spec_trajectory, argc, argv))
         return EXIT_USAGE;
     if (opt_has(&o, "help")) {
         fputs(help, stdout);
