@@ -215,7 +215,7 @@ static int bench_da(const opts *o, const bmd_catalog *cat, const bmd_scenario *s
     bmd_aimer *aimer = NULL;
     char why[256] = "";
     t0 = now();
-    if (bmd_da_aimer(a->da.missile, la->lat_rad, la->lon_rad, &d.region, &aimer, why,
+    if (bmd_da_aimer(a->da.missile, la->lat_rad, la->lon_rad, &d.region, d.threads, &aimer, why,
                      sizeof why) != BMD_OK) {
         fprintf(stderr, "bench_throughput: the aimer: %s\n", why);
         bmd_site_tables_free(tab, sc->n_sites);

@@ -127,7 +127,7 @@ void an_cache_free(an_cache *c)
 /* The cached aimer of m from (lat, lon) over g, made and kept when new (NULL: none, the
  * defended-area call makes its own). */
 static const bmd_aimer *cached_aimer(an_cache *c, const bmd_missile *m, double lat, double lon,
-                                     const bmd_scn_region *g)
+                                     const bmd_scn_region *g, int threads)
 {
     if (!c)
         return NULL;
@@ -138,7 +138,7 @@ static const bmd_aimer *cached_aimer(an_cache *c, const bmd_missile *m, double l
     if (c->n_aimers >= AN_CACHE_AIMERS)
         return NULL;
     bmd_aimer *a = NULL;
-    if (bmd_da_aimer(m, lat, lon, g, &a, NULL, 0) != BMD_OK)
+    if (bmd_da_aimer(m, lat, lon, g, threads, &a, NULL, 0) != BMD_OK)
         return NULL; /* the defended-area call makes it again and reports why */
     c->aimers[c->n_aimers].m = m;
     c->aimers[c->n_aimers].lat = lat;
@@ -317,7 +317,7 @@ int an_run(const char *C, const bmd_catalog *cat, const bmd_scenario *s, const a
             an_da *d = &r->da[r->n_da];
             d->launch = a->da.launch_areas[k];
             dopt.aimer = cached_aimer(o->cache, a->da.missile, d->launch.lat_rad,
-                                      d->launch.lon_rad, &dopt.region);
+                                      d->launch.lon_rad, &dopt.region, o->threads);
             snprintf(label, sizeof label, "%s: defended area, %s", o->label ? o->label : "",
                      d->launch.name);
             char why[200];

@@ -814,7 +814,7 @@ static bool setup(void)
     site_ship.inventory = 4;
     site_ship.pk = 0.7;
     bmd_da_opts dao = da_opts();
-    if (bmd_da_aimer(shahab, 38.08 * BMD_DEG, 46.29 * BMD_DEG, &dao.region, &da_aimer, why,
+    if (bmd_da_aimer(shahab, 38.08 * BMD_DEG, 46.29 * BMD_DEG, &dao.region, 1, &da_aimer, why,
                      sizeof why) != BMD_OK)
         return false;
     bases[0] = place("Tabriz", 38.08, 46.29, shahab);

@@ -71,6 +71,12 @@ typedef struct bmd_aimer bmd_aimer;
 bmd_status bmd_aimer_create(const bmd_vehicle *v, double lat_rad, double lon_rad,
                             double ref_lat_rad, double ref_lon_rad, const bmd_flight_opts *o,
                             bmd_aimer **out, char *why, size_t why_size);
+/// The same on `threads` threads (bmd_parallel_threads: <= 0 one per processor; the aimer is the
+/// same whatever the number). bmd_aimer_create uses every processor.
+bmd_status bmd_aimer_create_threads(const bmd_vehicle *v, double lat_rad, double lon_rad,
+                                    double ref_lat_rad, double ref_lon_rad,
+                                    const bmd_flight_opts *o, int threads, bmd_aimer **out,
+                                    char *why, size_t why_size);
 void bmd_aimer_free(bmd_aimer *a);
 
 /// The missile's full-burn maximum range on the reference azimuth (m).
@@ -118,9 +124,11 @@ typedef struct bmd_da_opts {
 /// Forward radar, 0.5 degrees over 34..72 N, -25..45 E, refine 4, all threads, seed 1.
 bmd_da_opts bmd_da_default_opts(void);
 
-/// The aimer bmd_defended_area would make for missile m from (lat, lon) over region g.
+/// The aimer bmd_defended_area would make for missile m from (lat, lon) over region g, made on
+/// `threads` threads (as bmd_da_opts.threads; the same aimer whatever the number).
 bmd_status bmd_da_aimer(const bmd_missile *m, double lat_rad, double lon_rad,
-                        const bmd_scn_region *g, bmd_aimer **out, char *why, size_t why_size);
+                        const bmd_scn_region *g, int threads, bmd_aimer **out, char *why,
+                        size_t why_size);
 
 /// A defended-area map. Cells are centred at lat0 + i step, lon0 + j step, row-major.
 typedef struct bmd_da_map {

@@ -87,6 +87,15 @@ bmd_status bmd_aimer_create(const bmd_vehicle *v, double lat_rad, double lon_rad
                             double ref_lat_rad, double ref_lon_rad, const bmd_flight_opts *o,
                             bmd_aimer **out, char *why, size_t why_size)
 {
+    return bmd_aimer_create_threads(v, lat_rad, lon_rad, ref_lat_rad, ref_lon_rad, o, 0, out, why,
+                                    why_size);
+}
+
+bmd_status bmd_aimer_create_threads(const bmd_vehicle *v, double lat_rad, double lon_rad,
+                                    double ref_lat_rad, double ref_lon_rad,
+                                    const bmd_flight_opts *o, int threads, bmd_aimer **out,
+                                    char *why, size_t why_size)
+{
     *out = NULL;
     if (why && why_size)
         why[0] = '\0';
@@ -121,7 +130,7 @@ bmd_status bmd_aimer_create(const bmd_vehicle *v, double lat_rad, double lon_rad
     a->kick_max = res.guidance.kick_rad;
     if (a->fast) {
         tab_ctx c = {a, &fo, {0}, {0}, {0}, {0}, {false}};
-        if (bmd_parallel_for(N_TAB, 0, tab_task, &c, NULL) == BMD_OK)
+        if (bmd_parallel_for(N_TAB, threads, tab_task, &c, NULL) == BMD_OK)
             for (int k = 0; k < N_TAB; k++)
                 if (c.ok[k]) {
                     a->R[a->n] = c.R[k];

@@ -42,11 +42,14 @@ bmd_da_opts bmd_da_default_opts(void)
 }
 
 bmd_status bmd_da_aimer(const bmd_missile *m, double lat_rad, double lon_rad,
-                        const bmd_scn_region *g, bmd_aimer **out, char *why, size_t why_size)
+                        const bmd_scn_region *g, int threads, bmd_aimer **out, char *why,
+                        size_t why_size)
 {
     bmd_flight_opts fo = bmd_flight_default_opts();
-    return bmd_aimer_create(&m->v, lat_rad, lon_rad, 0.5 * (g->lat_min_rad + g->lat_max_rad),
-                            0.5 * (g->lon_min_rad + g->lon_max_rad), &fo, out, why, why_size);
+    return bmd_aimer_create_threads(&m->v, lat_rad, lon_rad,
+                                    0.5 * (g->lat_min_rad + g->lat_max_rad),
+                                    0.5 * (g->lon_min_rad + g->lon_max_rad), &fo, threads, out,
+                                    why, why_size);
 }
 
 void bmd_da_map_free(bmd_da_map *m)
@@ -233,7 +236,7 @@ bmd_status bmd_defended_area(const bmd_catalog *cat, const bmd_scn_site *sites, 
     bmd_status st = BMD_OK;
     long none = -1;
     if (!o->aimer) {
-        st = bmd_da_aimer(m, lat_rad, lon_rad, g, &own, why, why_size);
+        st = bmd_da_aimer(m, lat_rad, lon_rad, g, o->threads, &own, why, why_size);
         if (st != BMD_OK) {
             /* With processes, the others hear of it at their first exchange. */
             bmd_dist_exchange(o->dist, 0, st, &none, 0, NULL, NULL, NULL);
