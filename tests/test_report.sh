@@ -7,23 +7,7 @@
 set -u
 B=${BMDSIM:-build/bmdsim}
 WEB=${BMDSIM_WEB:-web}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect_fail CODE NEEDLE ARGS...: exit status CODE and NEEDLE on stderr.
-expect_fail() {
-  local code=$1 needle=$2
-  shift 2
-  "$B" "$@" >"$tmp/out" 2>"$tmp/err"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "bmdsim $* exited $rc, wanted $code: $(cat "$tmp/err")"; return; fi
-  if ! grep -qF -- "$needle" "$tmp/err"; then bad "bmdsim $*: stderr lacks '$needle': $(cat "$tmp/err")"; return; fi
-  ok
-}
+. "$(dirname "$0")/lib.sh"
 
 # A small scenario with an include, sensors, a raid of two threats, a defended-area map on a
 # coarse grid and a one-threat feasibility matrix.
