@@ -78,15 +78,20 @@ void __wrap_cli_error(const char *cmd, const char *fmt, ...)
 
 static long sqlite_allocs;
 
-static void *sq_malloc(int n)
+/* A block of SQLite's: its size in a 16-byte head (sq_size), the caller's part after it. */
+static void *sq_stamp(unsigned char *p, int n)
 {
-    sqlite_allocs++;
-    unsigned char *p = malloc((size_t)n + 16);
     if (!p)
         return NULL;
     size_t size = (size_t)n;
     memcpy(p, &size, sizeof size);
     return p + 16;
+}
+
+static void *sq_malloc(int n)
+{
+    sqlite_allocs++;
+    return sq_stamp(malloc((size_t)n + 16), n);
 }
 
 static void sq_free(void *p)
@@ -98,12 +103,7 @@ static void sq_free(void *p)
 static void *sq_realloc(void *p, int n)
 {
     sqlite_allocs++;
-    unsigned char *q = realloc((unsigned char *)p - 16, (size_t)n + 16);
-    if (!q)
-        return NULL;
-    size_t size = (size_t)n;
-    memcpy(q, &size, sizeof size);
-    return q + 16;
+    return sq_stamp(realloc((unsigned char *)p - 16, (size_t)n + 16), n);
 }
 
 static int sq_size(void *p)
