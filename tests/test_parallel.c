@@ -82,10 +82,13 @@ static void test_shares(void)
                 bmd_dist d = {r, size, NULL, NULL, NULL};
                 int c = bmd_dist_count(&d, n);
                 total += c;
+                int last = -1;
                 for (int j = 0; j < c; j++) {
                     int i = bmd_dist_item(&d, j);
                     if (i >= 0 && i < n)
                         seen[i]++;
+                    ENSURE(i > last); /* in increasing order: the first failure is the lowest */
+                    last = i;
                 }
             }
             int once = 0;
@@ -93,6 +96,16 @@ static void test_shares(void)
                 once += seen[i] == 1;
             ENSURE(total == n && once == n);
         }
+    /* Two processes over a 20-column lattice: neither gets whole columns (i mod 2 gave one
+     * process every even column). */
+    bmd_dist d0 = {0, 2, NULL, NULL, NULL};
+    int col[20] = {0};
+    for (int j = 0; j < bmd_dist_count(&d0, 400); j++)
+        col[bmd_dist_item(&d0, j) % 20]++;
+    int whole = 0;
+    for (int k = 0; k < 20; k++)
+        whole += col[k] == 0 || col[k] == 20;
+    ENSURE(whole == 0);
     /* Without processes: every item, in order. */
     ENSURE(bmd_dist_count(NULL, 9) == 9 && bmd_dist_item(NULL, 4) == 4);
     ENSURE(bmd_dist_count(NULL, -2) == 0);
@@ -145,6 +158,18 @@ static void ex_proc(const bmd_dist *d, void *varg, int rank)
     a->failed[rank] = failed;
 }
 
+/* The process that takes item i of n, of size processes. */
+static int owner(int size, int i, int n)
+{
+    for (int r = 0; r < size; r++) {
+        bmd_dist d = {r, size, NULL, NULL, NULL};
+        for (int j = 0; j < bmd_dist_count(&d, n); j++)
+            if (bmd_dist_item(&d, j) == i)
+                return r;
+    }
+    return -1;
+}
+
 static void test_exchange(void)
 {
     static double buf[SIM_MAX][200];
@@ -174,7 +199,9 @@ static void test_exchange(void)
         memset(&a, 0, sizeof a);
         a.n = 200;
         a.fail[0] = 151;
-        a.fail[1] = 40 + (size > 2);  /* another rank than 151's for every size */
+        a.fail[1] = 40;  /* moved to an item of another process than 151's */
+        while (owner(size, a.fail[1], 200) == owner(size, 151, 200))
+            a.fail[1]++;
         for (int r = 0; r < size; r++)
             a.out[r] = buf[r];
         int same = 0;

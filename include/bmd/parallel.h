@@ -36,8 +36,10 @@ bmd_status bmd_parallel_for(int n, int threads, bmd_task_fn fn, void *ctx, int *
 
 /// The processes of a distributed run (MPI ranks on one machine or many), supplied by the caller
 /// (bmdsim's command line: cli/ranks.h), so that the library itself has no MPI code. A grid loop
-/// given one shares its items among the processes, item i to process i mod size (neighbouring
-/// cells cost alike, so the shares do too), and exchanges the results, so that every process ends
+/// given one shares its items among the processes, one item of each block of `size` consecutive
+/// ones to each (which one drawn per block, so that no process gets a row or column pattern of a
+/// grid; a process's items still come in increasing order), and exchanges the results, so that
+/// every process ends
 /// with the whole: the same bytes as one process computes, whatever the number of processes.
 /// Every process must run the same calls on the same inputs: a loop's exchange is collective.
 typedef struct bmd_dist {
@@ -56,11 +58,12 @@ typedef struct bmd_dist {
     bmd_status (*allgather)(void *ctx, const void *mine, const size_t *bytes, void *all);
 } bmd_dist;
 
-/// The items of [0, n) that this process takes: n when d is NULL or of one process, else the
-/// count of i = rank, rank + size, ... below n.
+/// The items of [0, n) that this process takes: n when d is NULL or of one process, else one of
+/// each block of `size` items (n / size or one more).
 int bmd_dist_count(const bmd_dist *d, int n);
 
-/// This process's j-th item (j in [0, bmd_dist_count)): rank + j size (j without d).
+/// This process's j-th item (j in [0, bmd_dist_count)): in block j (j size .. j size + size - 1),
+/// increasing with j (j itself without d).
 int bmd_dist_item(const bmd_dist *d, int j);
 
 /// Pack item i's result into rec (rec_size bytes) / unpack it from there: the exchange's

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -116,18 +117,41 @@ bmd_status bmd_parallel_for(int n, int threads, bmd_task_fn fn, void *ctx, int *
 
 /* ---------------------------------------------------------------- several processes */
 
+/* The items in blocks of `size` consecutive ones, one of each block to each process; which one
+ * is drawn per block (a hash of the block's number), so that a process's items follow no row or
+ * column of a grid (plain i mod size gave one process every other column of a map's lattice, and
+ * columns cost unequally: 0.3 s of waiting in a 1.2 s pass), yet come in increasing order: a
+ * process's first failure is its lowest one, so the agreed failure is the lowest of all, as with
+ * one process. */
+static int block_shift(int b, int size)
+{
+    uint64_t z = (uint64_t)b + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (int)(z % (uint64_t)size);
+}
+
+/* This process's place within block b. */
+static int place_in(const bmd_dist *d, int b)
+{
+    return (d->rank - block_shift(b, d->size) + d->size) % d->size;
+}
+
 int bmd_dist_count(const bmd_dist *d, int n)
 {
     if (n <= 0)
         return 0;
     if (!d || d->size <= 1)
         return n;
-    return n > d->rank ? (n - d->rank + d->size - 1) / d->size : 0;
+    int full = n / d->size;
+    int rest = n % d->size;
+    return full + (rest > 0 && place_in(d, full) < rest);
 }
 
 int bmd_dist_item(const bmd_dist *d, int j)
 {
-    return !d || d->size <= 1 ? j : d->rank + j * d->size;
+    return !d || d->size <= 1 ? j : j * d->size + place_in(d, j);
 }
 
 bmd_status bmd_dist_exchange(const bmd_dist *d, int n, bmd_status st, long *failed,
