@@ -41,7 +41,10 @@ static const char help[] =
     "  --threads T         threads (default: every core); results do not depend on it\n"
     "  --grid-deg G        coarsen the map grids to at least G degrees\n"
     "  --no-guarantee-map  skip the safe-zone map (its slowest part)\n"
-    "A progress bar goes to stderr when it is a terminal.\n";
+    "A progress bar goes to stderr when it is a terminal.\n"
+    "Under MPI (mpirun -np N bmdsim run ...; docs/mpi.md) the maps' cells and the sites'\n"
+    "guarantees are shared among the ranks, and rank 0 alone prints and writes --out: the same\n"
+    "output as one process.\n";
 
 /* The built-in December 2011 scenario: the phases, in order (files in the scenario directory). */
 static const char *const phases[] = {
