@@ -77,6 +77,18 @@ bool opts_parse(opts *o, const char *cmd, const opt_spec *spec, int argc, char *
     return true;
 }
 
+int opts_begin(opts *o, const char *cmd, const opt_spec *spec, int argc, char **argv,
+               const char *help)
+{
+    if (!opts_parse(o, cmd, spec, argc, argv))
+        return EXIT_USAGE;
+    if (opt_has(o, "help")) {
+        fputs(help, stdout);
+        return EXIT_OK;
+    }
+    return -1;
+}
+
 const char *opt_get(const opts *o, const char *name)
 {
     for (int j = 0; j < o->n_spec; j++)

@@ -36,6 +36,11 @@ typedef struct opts {
 /* Parse argv (after the command name). Prints the error and returns false on unknown options,
  * missing values, repeated options or too many positionals. */
 bool opts_parse(opts *o, const char *cmd, const opt_spec *spec, int argc, char **argv);
+/* A command's start: opts_parse, and --help printed (help) on stdout. Returns -1 to go on, or
+ * the exit status to return at once: EXIT_USAGE after a parse error (said), EXIT_OK after
+ * --help. */
+int opts_begin(opts *o, const char *cmd, const opt_spec *spec, int argc, char **argv,
+               const char *help);
 const char *opt_get(const opts *o, const char *name);
 bool opt_has(const opts *o, const char *name);
 

@@ -15,12 +15,9 @@ static const char help[] =
 int cmd_atmosphere(int argc, char **argv)
 {
     opts o;
-    if (!opts_parse(&o, "atmosphere", spec_atmosphere, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, "atmosphere", spec_atmosphere, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     bool json;
     if (!parse_format("atmosphere", &o, &json))
         return EXIT_USAGE;

@@ -150,12 +150,9 @@ static void missile_text(const bmd_missile *m, bool full)
 int cmd_catalog(int argc, char **argv)
 {
     opts o;
-    if (!opts_parse(&o, "catalog", spec_catalog, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, "catalog", spec_catalog, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     bool json;
     if (!parse_format("catalog", &o, &json))
         return EXIT_USAGE;

@@ -226,12 +226,9 @@ int cmd_engage(int argc, char **argv)
 {
     static const char *C = "engage";
     opts o;
-    if (!opts_parse(&o, C, spec_engage, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_engage, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     bool json;
     if (!parse_format(C, &o, &json))
         return EXIT_USAGE;

@@ -285,12 +285,9 @@ int cmd_feasibility(int argc, char **argv)
 {
     static const char *C = "feasibility";
     opts o;
-    if (!opts_parse(&o, C, spec_feasibility, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_feasibility, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     double vbo = NAN;
     if (opt_has(&o, "burnout-speed-km-s")) {
         if (!parse_double(C, "burnout-speed-km-s", opt_get(&o, "burnout-speed-km-s"), &vbo))
@@ -334,12 +331,9 @@ int cmd_threshold(int argc, char **argv)
 {
     static const char *C = "threshold";
     opts o;
-    if (!opts_parse(&o, C, spec_feasibility, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help_threshold, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_feasibility, argc, argv, help_threshold);
+    if (begun >= 0)
+        return begun;
     if (opt_has(&o, "burnout-speed-km-s")) {
         cli_error(C, "--burnout-speed-km-s: threshold finds it (see bmdsim threshold --help)");
         return EXIT_USAGE;

@@ -375,12 +375,9 @@ int cmd_footprint(int argc, char **argv)
 {
     static const char *C = "footprint";
     opts o;
-    if (!opts_parse(&o, C, spec_footprint, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_footprint, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     if (o.n_pos) {
         cli_error(C, "unexpected argument \"%s\" (see bmdsim %s --help)", o.pos[0], C);
         return EXIT_USAGE;

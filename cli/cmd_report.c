@@ -23,12 +23,9 @@ int cmd_report(int argc, char **argv)
 {
     static const char *C = "report";
     opts o;
-    if (!opts_parse(&o, C, spec_report, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_report, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     if (o.n_pos != 1) {
         cli_error(C, "expected one directory (bmdsim report DIR; see bmdsim report --help)");
         return EXIT_USAGE;

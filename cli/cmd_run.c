@@ -301,12 +301,9 @@ static int run_main(int argc, char **argv)
 {
     static const char *C = "run";
     opts o;
-    if (!opts_parse(&o, C, spec_run, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_run, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     bool json;
     if (!parse_format(C, &o, &json))
         return EXIT_USAGE;

@@ -721,12 +721,9 @@ int cmd_serve(int argc, char **argv)
 {
     static const char *C = "serve";
     opts o;
-    if (!opts_parse(&o, C, spec_serve, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_serve, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     if (o.n_pos != 1) {
         cli_error(C, "expected one DIR, the directory to serve (see bmdsim serve --help)");
         return EXIT_USAGE;

@@ -60,12 +60,9 @@ int cmd_store(int argc, char **argv)
 {
     static const char *C = "store";
     opts o;
-    if (!opts_parse(&o, C, spec_store, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_store, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     if (o.n_pos < 1 || strcmp(o.pos[0], "export") != 0) {
         cli_error(C, "expected: store export FILE (see bmdsim store --help)");
         return EXIT_USAGE;

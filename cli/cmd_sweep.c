@@ -592,12 +592,9 @@ int cmd_sweep(int argc, char **argv)
 {
     static const char *C = "sweep";
     opts o;
-    if (!opts_parse(&o, C, spec_sweep, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_sweep, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     if (o.n_pos != 1) {
         cli_error(C, "expected one SCENARIO file (see bmdsim sweep --help)");
         return EXIT_USAGE;

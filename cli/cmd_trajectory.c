@@ -117,12 +117,9 @@ static bool write_samples(const char *path, const bmd_trajectory *tr, double dt)
 int cmd_trajectory(int argc, char **argv)
 {
     opts o;
-    if (!opts_parse(&o, C, spec_trajectory, argc, argv))
-        return EXIT_USAGE;
-    if (opt_has(&o, "help")) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
+    int begun = opts_begin(&o, C, spec_trajectory, argc, argv, help);
+    if (begun >= 0)
+        return begun;
     if (o.n_pos) {
         cli_error(C, "unexpected argument \"%s\" (see bmdsim trajectory --help)", o.pos[0]);
         return EXIT_USAGE;
