@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,6 +53,20 @@ bool db_open(const char *cmd, const char *path, bool writer, const char *opt, db
         return false;
     }
     return true;
+}
+
+void *db_open_new(const char *cmd, const char *path, bool writer, const char *opt, size_t size)
+{
+    db_conn *c = calloc(1, size);
+    if (!c) {
+        cli_error(cmd, "out of memory");
+        return NULL;
+    }
+    if (!db_open(cmd, path, writer, opt, c)) {
+        free(c);
+        return NULL;
+    }
+    return c;
 }
 
 void db_close(db_conn *c)

@@ -8,6 +8,7 @@
 #define BMD_CLI_DB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <sqlite3.h>
 
@@ -24,6 +25,10 @@ typedef struct db_conn {
  * connections get synchronous=FULL (every commit on disk) and foreign keys; nothing is written
  * to the file until the first write. On failure prints the error and leaves *c closed. */
 bool db_open(const char *cmd, const char *path, bool writer, const char *opt, db_conn *c);
+
+/* A store's struct of `size` bytes, zeroed, whose first member is its db_conn, opened with
+ * db_open: the struct, or NULL (said). */
+void *db_open_new(const char *cmd, const char *path, bool writer, const char *opt, size_t size);
 
 /* Back to the rollback journal when this connection switched to the write-ahead log (so that a
  * store at rest is one self-contained file; skipped, harmlessly, while another connection reads

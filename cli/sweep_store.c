@@ -260,17 +260,9 @@ static const char schema[] =
 static bool sweep_connect(const char *cmd, const char *path, bool writer, const char *opt,
                           sweep_store **out)
 {
-    sweep_store *s = calloc(1, sizeof *s);
-    if (!s) {
-        cli_error(cmd, "out of memory");
-        return false;
-    }
-    if (!db_open(cmd, path, writer, opt, &s->c)) {
-        free(s);
-        return false;
-    }
-    *out = s;
-    return true;
+    /* The struct's first member is its db_conn. */
+    *out = db_open_new(cmd, path, writer, opt, sizeof **out);
+    return *out != NULL;
 }
 
 static bool begin_study(const char *cmd, sweep_store *s, const sweep_study *st,
